@@ -1,0 +1,28 @@
+"""Entry point: ``streamlit run dashboard/app.py``. A router: sources, filters, navigation."""
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts only this folder on sys.path; the project's packages live one level up.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import context  # noqa: E402
+
+st.set_page_config(page_title="Loyalty Lens", page_icon=":material/insights:", layout="wide")
+
+navigation = st.navigation(
+    {
+        "Loyalty": [
+            st.Page("../pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        ],
+        "Data": [
+            st.Page("../pages/data_sources.py", title="Data sources", icon=":material/database:"),
+        ],
+    }
+)
+context.prepare()
+navigation.run()

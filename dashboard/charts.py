@@ -1,0 +1,49 @@
+"""Plotly chart helpers shared by the pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+BAND_COLOR = "rgba(31, 111, 139, 0.18)"
+LINE_COLOR = "#1f6f8b"
+
+
+def trend_with_band(series: pd.DataFrame, *, title: str, y_title: str) -> go.Figure:
+    """Line of ``value`` per ``period`` with its ``ci_low``–``ci_high`` band; n in the hover."""
+    frame = series.sort_values("period")
+    band_x = pd.concat([frame["period"], frame["period"].iloc[::-1]])
+    band_y = pd.concat([frame["ci_high"], frame["ci_low"].iloc[::-1]])
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=band_x,
+                y=band_y,
+                fill="toself",
+                fillcolor=BAND_COLOR,
+                line={"width": 0},
+                hoverinfo="skip",
+                name="95% interval",
+            ),
+            go.Scatter(
+                x=frame["period"],
+                y=frame["value"],
+                mode="lines+markers",
+                line={"color": LINE_COLOR, "width": 2},
+                name=title,
+                customdata=frame[["ci_low", "ci_high", "n"]].to_numpy(),
+                hovertemplate=(
+                    "%{x|%b %Y}: %{y:.1f}<br>95% CI %{customdata[0]:.1f} – "
+                    "%{customdata[1]:.1f}<br>n = %{customdata[2]:,}<extra></extra>"
+                ),
+            ),
+        ]
+    )
+    figure.update_layout(
+        title=title,
+        yaxis_title=y_title,
+        showlegend=False,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=320,
+    )
+    return figure

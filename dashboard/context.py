@@ -1,0 +1,72 @@
+"""What the entry script prepares for the pages on every run: source, data, filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from data_connectors.errors import LoyaltyLensError
+from data_connectors.sql import mask_url
+from dashboard import data
+from dashboard.errors import show_error
+from dashboard.filters import coverage, sidebar_filters
+from dashboard.sources import SourceSpec, configured_source
+
+_KEY = "app.context"
+
+
+@dataclass(frozen=True)
+class AppContext:
+    spec: SourceSpec
+    loaded: data.Loaded | None
+    error: LoyaltyLensError | None
+    view: data.View | None
+
+
+def prepare() -> AppContext:
+    """Load the active source and draw the sidebar (filters, source indicator)."""
+    spec = configured_source()
+    loaded, error, view = None, None, None
+    try:
+        if spec.kind == "demo":
+            data.ensure_demo_database()
+        loaded = data.current(spec)
+    except LoyaltyLensError as exc:
+        error = exc
+    if loaded is not None:
+        start, end, slice_ = sidebar_filters(loaded)
+        view = data.view(loaded, start, end, slice_)
+    _source_indicator(spec, loaded)
+    ctx = AppContext(spec, loaded, error, view)
+    st.session_state[_KEY] = ctx
+    return ctx
+
+
+def get() -> AppContext:
+    return st.session_state[_KEY]
+
+
+def require_view() -> data.View:
+    """The filtered data for a page, or stop the page with the source's error message."""
+    ctx = get()
+    if ctx.view is None:
+        if ctx.error is not None:
+            show_error(ctx.error)
+        st.stop()
+    return ctx.view
+
+
+def _source_indicator(spec: SourceSpec, loaded: data.Loaded | None) -> None:
+    with st.sidebar:
+        st.divider()
+        if loaded is None:
+            st.caption(f":red[●] Source unavailable: {mask_url(spec.url)}")
+            return
+        info = loaded.dataset.source
+        first, last = coverage(loaded)
+        name = info.name if info else mask_url(spec.url)
+        read_at = f" · read {info.loaded_at:%Y-%m-%d %H:%M}" if info else ""
+        st.caption(
+            f":green[●] **{name}**  \nData {first:%d %b %Y} – {last:%d %b %Y}{read_at}"
+        )

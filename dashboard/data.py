@@ -1,0 +1,91 @@
+"""Cached data access for the pages: the only module that touches ``st.cache_data``.
+
+Every cache is keyed by the source's URL, mapping and *data version* (a cheap fingerprint of row
+counts and latest timestamps, re-read at most every ``VERSION_TTL`` seconds), so a new source or
+new rows are never served stale, and bounded by ``max_entries``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analysis.views import Slice, apply_slice, survey_context, ticket_context
+from data_connectors import demo
+from data_connectors.dataset import Dataset
+from data_connectors.mapping import Mapping
+from data_connectors.sql import read_dataset, source_version
+from data_connectors.validation import ValidationReport
+from dashboard.sources import SourceSpec, demo_path
+
+VERSION_TTL = 30  # seconds between checks of whether the source's data changed
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated dataset with the context columns the filters need."""
+
+    dataset: Dataset
+    report: ValidationReport
+    surveys: pd.DataFrame  # surveys + department, channel, segment, region
+    tickets: pd.DataFrame  # tickets + segment, region
+
+
+@dataclass(frozen=True)
+class View:
+    """The data a page works on: the global slice applied (period slicing is the page's)."""
+
+    customers: pd.DataFrame
+    tickets: pd.DataFrame
+    surveys: pd.DataFrame
+    start: date
+    end: date
+    slice: Slice
+
+
+def ensure_demo_database() -> None:
+    """Build the demo database on first start, with a progress bar."""
+    path = demo_path()
+    if path.exists():
+        return
+    bar = st.progress(0.0, text="Building the demo helpdesk database (first start only)…")
+    demo.build_database(path, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+    bar.empty()
+
+
+def _mapping(spec: SourceSpec) -> Mapping | None:
+    return Mapping.from_file(spec.mapping_path) if spec.mapping_path else None
+
+
+@st.cache_data(ttl=VERSION_TTL, max_entries=8, show_spinner=False)
+def data_version(spec: SourceSpec) -> str:
+    """Fingerprint of the source's current data (cached briefly)."""
+    return source_version(spec.url, _mapping(spec))
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the data source…")
+def load(spec: SourceSpec, version: str) -> Loaded:
+    """Read, validate and prepare the source's canonical tables (``version`` keys the cache)."""
+    name = "Demo helpdesk (SQLite)" if spec.kind == "demo" else None
+    dataset, report = read_dataset(spec.url, _mapping(spec), source_name=name)
+    return Loaded(
+        dataset=dataset,
+        report=report,
+        surveys=survey_context(dataset.surveys, dataset.tickets, dataset.customers),
+        tickets=ticket_context(dataset.tickets, dataset.customers),
+    )
+
+
+def current(spec: SourceSpec) -> Loaded:
+    """The active source's prepared data (raises DataSourceError / SchemaError)."""
+    return load(spec, data_version(spec))
+
+
+def view(loaded: Loaded, start: date, end: date, slice_: Slice) -> View:
+    customers, tickets, surveys = apply_slice(
+        loaded.dataset.customers, loaded.tickets, loaded.surveys, slice_
+    )
+    return View(customers, tickets, surveys, start, end, slice_)

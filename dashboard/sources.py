@@ -1,0 +1,58 @@
+"""Which data source is active: the one place that reads secrets, the environment and the
+Data sources page's choice, in that order of precedence (page > secrets > environment > demo).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SECRETS_CONNECTION = "helpdesk"  # [connections.helpdesk] in .streamlit/secrets.toml
+ENV_URL = "LOYALTY_LENS_DATABASE_URL"
+ENV_MAPPING = "LOYALTY_LENS_MAPPING"
+ENV_DEMO_PATH = "LOYALTY_LENS_DEMO_PATH"
+PAGE_CHOICE_KEY = "data_sources.choice"  # set by the Data sources page
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A configured source. ``url`` may hold credentials: never display it, use ``mask_url``."""
+
+    kind: str  # "demo" | "sql"
+    url: str
+    mapping_path: str | None
+    origin: str  # where the setting came from, shown on the Data sources page
+
+
+def demo_path() -> Path:
+    """Where the embedded demo database lives (built on first start)."""
+    return Path(os.environ.get(ENV_DEMO_PATH, REPO_ROOT / "var" / "demo.sqlite"))
+
+
+def demo_spec() -> SourceSpec:
+    return SourceSpec("demo", f"sqlite:///{demo_path()}", None, "embedded demo (default)")
+
+
+def configured_source() -> SourceSpec:
+    """The active source by precedence: Data sources page, secrets, environment, demo."""
+    chosen = st.session_state.get(PAGE_CHOICE_KEY)
+    if isinstance(chosen, SourceSpec):
+        return chosen
+    secret = _secret_connection()
+    if secret.get("url"):
+        return SourceSpec("sql", secret["url"], secret.get("mapping"), "secrets.toml")
+    if os.environ.get(ENV_URL):
+        return SourceSpec("sql", os.environ[ENV_URL], os.environ.get(ENV_MAPPING), ENV_URL)
+    return demo_spec()
+
+
+def _secret_connection() -> dict[str, str]:
+    try:
+        section = st.secrets.get("connections", {}).get(SECRETS_CONNECTION, {})
+    except FileNotFoundError:  # no secrets.toml at all: the normal case for the demo
+        return {}
+    return {key: str(value) for key, value in dict(section).items()}

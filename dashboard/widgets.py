@@ -1,0 +1,53 @@
+"""Shared widgets. A KPI tile always shows the value, its interval, n, and an honest change."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from analysis.definitions import METRICS, explain
+from analysis.kpis import KpiComparison
+
+_UNIT_FORMATS = {"points": "{:+.1f}", "percent": "{:.1f}%", "score": "{:.2f}", "count": "{:,.0f}"}
+_CHANGE_FORMATS = {"points": "{:+.1f} pts", "percent": "{:+.1f} pp", "score": "{:+.2f}", "count": "{:+,.0f}"}
+
+
+def format_value(value: float, unit: str) -> str:
+    return "—" if math.isnan(value) else _UNIT_FORMATS[unit].format(value)
+
+
+def kpi_tile(kpi: KpiComparison, *, period_label: str) -> None:
+    """One bordered tile: value, change marked significant only when it is, interval, n, definition."""
+    definition = METRICS[kpi.key]
+    current, change = kpi.current, kpi.change
+    delta, description, color = None, None, "off"
+    if change is not None and not math.isnan(change.change):
+        delta = _CHANGE_FORMATS[definition.unit].format(change.change)
+        if change.significant:
+            description = f"vs {period_label} · significant (p = {change.p_value:.3f})"
+            color = "normal" if definition.higher_is_better else "inverse"
+        else:
+            description = f"vs {period_label} · within noise (p = {change.p_value:.2f})"
+    with st.container(border=True, key=f"kpi_{kpi.key}"):
+        st.metric(
+            definition.name,
+            format_value(current.value, definition.unit),
+            delta=delta,
+            delta_color=color,
+            delta_description=description,
+        )
+        interval = (
+            f"{current.confidence:.0%} CI {format_value(current.ci_low, definition.unit)} – "
+            f"{format_value(current.ci_high, definition.unit)}"
+            if not math.isnan(current.ci_low)
+            else "no interval"
+        )
+        before = f" (before: {kpi.previous.n:,})" if kpi.previous is not None else ""
+        st.caption(f"{interval} · n = {current.n:,}{before}")
+        for note in current.warnings:
+            st.caption(f":orange[{note}]")
+        with st.popover("Definition", icon=":material/info:", key=f"kpi_{kpi.key}_definition"):
+            st.markdown(explain(kpi.key, current))
+            if change is not None:
+                st.caption(f"Change test: {change.method}")

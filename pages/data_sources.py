@@ -1,0 +1,127 @@
+"""Data sources: the active source, what it holds, which metrics it enables, what was rejected."""
+
+import pandas as pd
+import streamlit as st
+
+from analysis.definitions import METRICS
+from data_connectors.schema import TABLES
+from data_connectors.sql import mask_url
+from dashboard import context
+from dashboard.errors import show_error
+from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec
+
+st.title("Data sources")
+ctx = context.get()
+
+with st.container(border=True):
+    st.subheader("Active source")
+    info = ctx.loaded.dataset.source if ctx.loaded else None
+    st.markdown(
+        f"**{info.name if info else 'Unavailable'}** · `{mask_url(ctx.spec.url)}`  \n"
+        f"Configured by: {ctx.spec.origin}"
+        + (f" · read {info.loaded_at:%Y-%m-%d %H:%M:%S} · data version `{info.version[:12]}`" if info else "")
+    )
+    if ctx.error is not None:
+        show_error(ctx.error)
+
+with st.expander("Connect another database", expanded=ctx.loaded is None):
+    st.caption(
+        "Any SQLAlchemy URL, for example `postgresql+psycopg://user:pass@host/db`, "
+        "`mysql+pymysql://user:pass@host/db` or `sqlite:///path/to/file.sqlite`. The database "
+        "is opened read-only. For a permanent setting use `.streamlit/secrets.toml` "
+        "(see `secrets.toml.example`)."
+    )
+    with st.form("data_sources.connect"):
+        url = st.text_input("Database URL", type="password", key="data_sources.url")
+        mapping = st.text_input(
+            "Mapping file (optional)",
+            key="data_sources.mapping",
+            help="Needed when the database does not hold the canonical tables; "
+            "see data_connectors/mappings/.",
+        )
+        if st.form_submit_button("Connect", type="primary") and url.strip():
+            st.session_state[PAGE_CHOICE_KEY] = SourceSpec(
+                "sql", url.strip(), mapping.strip() or None, "Data sources page"
+            )
+            st.rerun()
+    if st.session_state.get(PAGE_CHOICE_KEY) and st.button("Back to the configured source"):
+        del st.session_state[PAGE_CHOICE_KEY]
+        st.rerun()
+
+if ctx.loaded is None:
+    st.stop()
+
+dataset, report = ctx.loaded.dataset, ctx.loaded.report
+
+st.subheader("Tables")
+coverage = dataset.date_coverage().set_index("table")
+tables = pd.DataFrame(
+    {
+        "table": list(TABLES),
+        "rows": [len(dataset.tables[name]) for name in TABLES],
+        "first": [coverage["first"].get(name) for name in TABLES],
+        "last": [coverage["last"].get(name) for name in TABLES],
+    }
+)
+st.dataframe(tables, hide_index=True, key="data_sources.tables")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Optional columns")
+    columns = pd.DataFrame(
+        [
+            {
+                "table": table.name,
+                "column": col.name,
+                "present": dataset.has(table.name, col.name),
+                "meaning": col.description,
+            }
+            for table in TABLES.values()
+            for col in table.columns
+            if not col.required
+        ]
+    )
+    st.dataframe(
+        columns,
+        hide_index=True,
+        key="data_sources.columns",
+        column_config={"present": st.column_config.CheckboxColumn("present")},
+    )
+with right:
+    st.subheader("Metrics available")
+    metrics = pd.DataFrame(
+        [
+            {
+                "metric": definition.name,
+                "available": not dataset.missing(definition.requires),
+                "needs": ", ".join(dataset.missing(definition.requires)),
+            }
+            for definition in METRICS.values()
+        ]
+    )
+    st.dataframe(
+        metrics,
+        hide_index=True,
+        key="data_sources.metrics",
+        column_config={"available": st.column_config.CheckboxColumn("available")},
+    )
+
+st.subheader("Validation report")
+summary = report.summary()
+st.dataframe(summary, hide_index=True, key="data_sources.summary")
+if report.is_clean:
+    st.success("Every row passed validation.")
+else:
+    rejected = int(summary["rejected"].sum())
+    st.warning(
+        f"{rejected:,} row(s) were rejected and left out of every metric; all other rows are used."
+    )
+    st.dataframe(report.reason_counts(), hide_index=True, key="data_sources.reasons")
+    st.dataframe(report.problems.head(1000), hide_index=True, key="data_sources.problems")
+    st.download_button(
+        "Download rejected rows (CSV)",
+        report.rejected_csv(),
+        file_name="rejected_rows.csv",
+        mime="text/csv",
+        key="data_sources.download_rejected",
+    )

@@ -1,0 +1,108 @@
+"""The metric registry: complete, in sync with the code and with the canonical schema."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from analysis import loyalty
+from analysis.definitions import METRICS, MetricDefinition, explain
+from analysis.rates import churn_rate, count_of
+from analysis.results import Estimate
+from data_connectors.schema import SCORE_RANGES, TABLES
+
+pytestmark = pytest.mark.filterwarnings("ignore::analysis.results.SmallSampleWarning")
+
+#: How each registered metric is computed: the functions pages call.
+COMPUTE: dict[str, Callable[[], Estimate]] = {
+    "nps": lambda: loyalty.nps([10, 9, 7, 3]),
+    "csi": lambda: loyalty.csat([5, 4, 2]).csi(),
+    "csat": lambda: loyalty.csat([5, 4, 2]).csat_share(),
+    "ces": lambda: loyalty.ces([1, 4, 7]).ces_mean(),
+    "ces_low_effort": lambda: loyalty.ces([1, 4, 7]).low_effort_share(),
+    "complaints": lambda: count_of([True, False, True]),
+    "churn": lambda: churn_rate(["2023-01-01"], [None], "2024-01-01", "2024-01-31"),
+}
+
+
+def test_registry_has_exactly_the_expected_metrics() -> None:
+    assert set(METRICS) == {"nps", "csi", "csat", "ces", "ces_low_effort", "complaints", "churn"}
+    assert set(COMPUTE) == set(METRICS)
+    for key, metric in METRICS.items():
+        assert isinstance(metric, MetricDefinition) and metric.key == key
+
+
+@pytest.mark.parametrize("key", sorted(METRICS))
+def test_definition_method_is_the_method_the_code_reports(key: str) -> None:
+    """The on-screen interval method is the very string the metric function returns."""
+    assert COMPUTE[key]().method == METRICS[key].interval_method
+
+
+@pytest.mark.parametrize("key", sorted(METRICS))
+def test_every_field_is_filled_in(key: str) -> None:
+    metric = METRICS[key]
+    for text in (metric.name, metric.question, metric.formula, metric.denominator,
+                 metric.excluded, metric.interval_method):
+        assert text.strip()
+    assert metric.unit in {"points", "percent", "score", "count"}
+    assert metric.requires
+
+
+@pytest.mark.parametrize("key", sorted(METRICS))
+def test_required_columns_exist_in_the_canonical_schema(key: str) -> None:
+    for table, column in METRICS[key].requires:
+        assert column in TABLES[table].column_names, f"{key} needs {table}.{column}"
+
+
+def test_required_columns_named_in_the_brief() -> None:
+    assert METRICS["nps"].requires == (("surveys", "survey_type"), ("surveys", "score"))
+    assert METRICS["complaints"].requires == (("tickets", "is_complaint"),)
+    assert METRICS["churn"].requires == (("customers", "signup_date"), ("customers", "churn_date"))
+
+
+def test_score_ranges_agree_with_the_schema() -> None:
+    assert SCORE_RANGES == {
+        "nps": loyalty.NPS_RANGE,
+        "csat": loyalty.CSAT_RANGE,
+        "ces": loyalty.CES_RANGE,
+    }
+
+
+def test_text_states_the_thresholds_the_code_uses() -> None:
+    """DESIGN.md: promoters 9–10, detractors 0–6; CSAT % = share of 4–5; CES low effort 1–3."""
+    assert "9–10" in METRICS["nps"].formula and "0–6" in METRICS["nps"].formula
+    assert "7–8" in METRICS["nps"].formula
+    assert "4–5" in METRICS["csat"].formula
+    assert "1–3" in METRICS["ces_low_effort"].formula
+    assert (loyalty.PROMOTER_MIN, loyalty.PASSIVE_MIN, loyalty.SATISFIED_MIN) == (9, 7, 4)
+
+
+def test_direction_and_units() -> None:
+    better_low = {key for key, metric in METRICS.items() if not metric.higher_is_better}
+    assert better_low == {"ces", "complaints", "churn"}
+    assert {key: m.unit for key, m in METRICS.items()} == {
+        "nps": "points", "csi": "score", "csat": "percent", "ces": "score",
+        "ces_low_effort": "percent", "complaints": "count", "churn": "percent",
+    }
+
+
+def test_explain_without_estimate() -> None:
+    text = explain("nps")
+    assert text.startswith("**NPS**")
+    for part in (METRICS["nps"].formula, METRICS["nps"].denominator, METRICS["nps"].excluded,
+                 METRICS["nps"].interval_method, "95%"):
+        assert part in text
+    assert "n =" not in text
+
+
+def test_explain_with_estimate_shows_n_excluded_and_confidence() -> None:
+    estimate = loyalty.nps([10] * 1200 + ["x", None], confidence=0.9)
+    text = explain("nps", estimate)
+    assert "n = 1,200 (2 excluded)" in text
+    assert "90% " + METRICS["nps"].interval_method in text
+
+
+def test_explain_unknown_metric() -> None:
+    with pytest.raises(ValueError, match="unknown metric 'loyalty'"):
+        explain("loyalty")

@@ -1,0 +1,158 @@
+"""Overview KPIs and the change tests behind them, against hand-computed and published values."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.kpis import overview_kpis, survey_trend
+from analysis.rates import churn_change, count_change, proportion_change
+from analysis.views import Slice, apply_slice, survey_context, ticket_context
+
+
+def test_proportion_change_matches_newcombe_1998_example():
+    """Newcombe (1998), Stat Med 17:873–890, Table II: 56/70 vs 48/80 → Δ = 0.2,
+    method 10 interval [0.0524, 0.3339]. Pooled z by hand: p̄ = 104/150 = 0.693333,
+    z = 0.2 / sqrt(0.212622 · (1/70 + 1/80)) = 0.2 / 0.075467 = 2.65016 → p = 0.008045."""
+    result = proportion_change(48, 80, 56, 70)
+    assert result.change == pytest.approx(20.0)
+    assert (result.ci_low, result.ci_high) == pytest.approx((5.24, 33.39), abs=0.01)
+    assert result.p_value == pytest.approx(0.008045, abs=2e-6)
+    assert result.significant
+
+
+def test_proportion_change_hand_computed_pooled_z():
+    """10/100 → 20/100: p̄ = 0.15, se = sqrt(0.15·0.85·0.02) = 0.050498, z = 1.98030,
+    two-sided p = 0.047670."""
+    result = proportion_change(10, 100, 20, 100)
+    assert result.p_value == pytest.approx(0.047670, abs=1e-5)
+    assert result.n_before == 100 and result.n_after == 100
+
+
+def test_count_change_matches_scipy_documented_e_test():
+    """scipy.stats.poisson_means_test docs (Krishnamoorthy & Thomson 2004): 0 vs 3 dodder seeds
+    in equal samples → p = 0.08837900929018157. Interval by hand: 3 ± 1.959964·sqrt(3)."""
+    result = count_change(0, 3)
+    assert result.change == 3
+    assert result.p_value == pytest.approx(0.08837900929018157, rel=1e-6)
+    assert (result.ci_low, result.ci_high) == pytest.approx((3 - 3.394757, 3 + 3.394757), abs=1e-5)
+    assert not result.significant
+
+
+def test_empty_side_gives_nan_change_not_significant():
+    result = proportion_change(0, 0, 5, 10)
+    assert math.isnan(result.change) and not result.significant
+
+
+def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "signup_date": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-01", "2026-03-15"]),
+            "churn_date": pd.to_datetime([None, "2026-02-10", "2026-03-20", None]),
+            "segment": ["SMB", "SMB", "Consumer", "Consumer"],
+            "region": ["UK", "UK", "UK", "Poland"],
+        }
+    )
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["t1", "t2", "t3", "t4"],
+            "customer_id": ["a", "b", "c", "d"],
+            "created_at": pd.to_datetime(
+                ["2026-02-05", "2026-02-06", "2026-03-05", "2026-03-20"]
+            ),
+            "department": ["Billing", "Delivery", "Billing", "Delivery"],
+            "channel": ["email", "phone", "chat", "email"],
+            "is_complaint": pd.array([True, True, False, True], dtype="boolean"),
+        }
+    )
+    surveys = pd.DataFrame(
+        {
+            "response_id": [str(i) for i in range(8)],
+            "customer_id": ["a", "b", "c", "d", "a", "c", "d", "b"],
+            "ticket_id": [None, "t2", None, None, "t1", None, None, None],
+            "responded_at": pd.to_datetime(
+                ["2026-03-02", "2026-03-03", "2026-03-10", "2026-03-25",
+                 "2026-02-07", "2026-02-15", "2026-03-26", "2026-02-08"]
+            ),
+            "survey_type": ["nps", "nps", "nps", "nps", "csat", "nps", "csat", "nps"],
+            "score": [10.0, 3.0, 9.0, 8.0, 5.0, 6.0, 2.0, 10.0],
+        }
+    )
+    return customers, tickets, surveys
+
+
+def test_overview_kpis_hand_computed():
+    customers, tickets, surveys = _tables()
+    kpis = overview_kpis(customers, tickets, surveys, "2026-03-01", "2026-03-31")
+    # March NPS answers 10, 3, 9, 8 → 2 promoters, 1 detractor of 4 → NPS 25.
+    assert kpis["nps"].current.value == pytest.approx(25.0)
+    assert kpis["nps"].current.n == 4
+    # The previous period of equal length (31 days) is 29 Jan – 28 Feb: answers 6, 10 → NPS 0.
+    assert kpis["nps"].previous.value == pytest.approx(0.0)
+    assert kpis["nps"].change.change == pytest.approx(25.0)
+    # CSAT: March has one answer (2) → CSI 2.0, CSAT % 0; February one answer (5).
+    assert kpis["csi"].current.value == pytest.approx(2.0)
+    assert kpis["csat"].current.value == pytest.approx(0.0)
+    assert kpis["csat"].previous.value == pytest.approx(100.0)
+    # Complaints: March t4 only (t3 is not a complaint); February t1, t2.
+    assert (kpis["complaints"].current.value, kpis["complaints"].previous.value) == (1, 2)
+    # Churn in March: at start a, c (b left in Feb, d joined in March) → c lost → 50 %.
+    assert kpis["churn"].current.value == pytest.approx(50.0)
+    assert kpis["churn"].current.n == 2
+    # Churn in the previous period: a, b, c at start, b lost → 33.3 %.
+    assert kpis["churn"].previous.value == pytest.approx(100 / 3)
+    assert kpis["churn"].change.n_before == 3 and kpis["churn"].change.n_after == 2
+
+
+def test_churn_change_counts_each_period_on_its_own_base():
+    customers, _, _ = _tables()
+    change = churn_change(
+        customers["signup_date"], customers["churn_date"],
+        ("2026-01-29", "2026-02-28"), ("2026-03-01", "2026-03-31"),
+    )
+    assert change.change == pytest.approx(50.0 - 100 / 3)
+
+
+def test_unknown_kpi_is_an_argument_error():
+    customers, tickets, surveys = _tables()
+    with pytest.raises(ValueError, match="unknown KPI"):
+        overview_kpis(customers, tickets, surveys, "2026-03-01", "2026-03-31", keys=("revenue",))
+
+
+def test_survey_trend_per_month():
+    _, _, surveys = _tables()
+    trend = survey_trend(surveys, "nps")
+    # February: 6, 10 → NPS 0 (n 2); March: 10, 3, 9, 8 → NPS 25 (n 4).
+    assert trend["period"].tolist() == [pd.Timestamp("2026-02-01"), pd.Timestamp("2026-03-01")]
+    assert trend["value"].tolist() == pytest.approx([0.0, 25.0])
+    assert trend["n"].tolist() == [2, 4]
+
+
+def test_survey_context_takes_ticket_or_last_contact_department():
+    customers, tickets, surveys = _tables()
+    enriched = survey_context(surveys, tickets, customers).set_index("response_id")
+    assert enriched.loc["1", "department"] == "Delivery"  # linked to t2
+    assert enriched.loc["0", "department"] == "Billing"  # a's last contact before 2 Mar: t1
+    assert pd.isna(enriched.loc["5", "department"])  # c's only contact (t3) came after 15 Feb
+    assert survey_context(surveys, tickets.iloc[:0], customers)["department"].isna().all()
+    assert enriched.loc["3", "region"] == "Poland"
+
+
+def test_slice_by_department_keeps_customers_served():
+    customers, tickets, surveys = _tables()
+    t = ticket_context(tickets, customers)
+    s = survey_context(surveys, tickets, customers)
+    kept_customers, kept_tickets, kept_surveys = apply_slice(
+        customers, t, s, Slice({"department": ("Delivery",), "segment": ()})
+    )
+    assert kept_tickets["ticket_id"].tolist() == ["t2", "t4"]
+    assert sorted(kept_customers["customer_id"]) == ["b", "d"]
+    assert set(kept_surveys["department"]) == {"Delivery"}
+
+
+def test_slice_rejects_unknown_dimension():
+    with pytest.raises(ValueError, match="unknown filter dimension"):
+        Slice({"agent": ("Agent 001",)})

@@ -1,0 +1,14 @@
+"""Helpers for running the app through streamlit.testing AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+PAGES = {"overview": "../pages/overview.py", "data_sources": "../pages/data_sources.py"}
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=120)

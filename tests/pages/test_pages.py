@@ -1,0 +1,128 @@
+"""Every page through AppTest: no exceptions, the right numbers, clear errors for bad sources."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.definitions import METRICS
+from analysis.loyalty import nps
+from dashboard.sources import ENV_URL
+from tests.pages.apptest import PAGES, new_app
+
+
+def _read(db: Path, sql: str) -> pd.DataFrame:
+    with sqlite3.connect(db) as connection:
+        return pd.read_sql(sql, connection)
+
+
+def _default_period(db: Path) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The app's default period, derived here independently: the last 90 days with data."""
+    last = max(
+        pd.to_datetime(_read(db, "SELECT max(created_at) AS t FROM tickets")["t"]).iloc[0],
+        pd.to_datetime(_read(db, "SELECT max(responded_at) AS t FROM surveys")["t"]).iloc[0],
+    ).normalize()
+    return last - timedelta(days=89), last
+
+
+def _metric(at, key: str):
+    label = METRICS[key].name
+    matches = [m for m in at.metric if m.label == label]
+    assert len(matches) == 1, f"expected one tile labelled {label!r}"
+    return matches[0]
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_every_page_runs_without_exception(app_env, page):
+    at = new_app()
+    at.run()
+    at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == {"overview": "Overview", "data_sources": "Data sources"}[page]
+
+
+def test_overview_nps_tile_equals_analysis_on_the_same_data(app_env):
+    at = new_app()
+    at.run()
+    start, end = _default_period(app_env)
+    surveys = _read(app_env, "SELECT survey_type, score, responded_at FROM surveys")
+    day = pd.to_datetime(surveys["responded_at"]).dt.normalize()
+    chosen = surveys.loc[(surveys["survey_type"] == "nps") & (day >= start) & (day <= end)]
+    expected = nps(chosen["score"])
+    assert expected.n > 0
+    assert _metric(at, "nps").value == f"{expected.value:+.1f}"
+    assert any(f"n = {expected.n:,}" in c.value for c in at.caption)
+
+
+def test_segment_filter_from_the_url_restricts_the_tiles(app_env):
+    customers = _read(app_env, "SELECT customer_id, segment FROM customers")
+    segment = customers["segment"].value_counts().index[0]
+    at = new_app()
+    at.query_params["segment"] = segment
+    at.run()
+    assert at.multiselect(key="segment").value == [segment]
+    start, end = _default_period(app_env)
+    surveys = _read(app_env, "SELECT customer_id, survey_type, score, responded_at FROM surveys")
+    surveys = surveys.merge(customers, on="customer_id")
+    day = pd.to_datetime(surveys["responded_at"]).dt.normalize()
+    chosen = surveys.loc[
+        (surveys["survey_type"] == "nps")
+        & (surveys["segment"] == segment)
+        & (day >= start)
+        & (day <= end)
+    ]
+    assert _metric(at, "nps").value == f"{nps(chosen['score']).value:+.1f}"
+
+
+def test_every_kpi_tile_has_interval_n_and_definition(app_env):
+    at = new_app()
+    at.run()
+    labels = {m.label for m in at.metric}
+    assert labels == {METRICS[k].name for k in ("nps", "csi", "csat", "ces", "complaints", "churn")}
+    captions = " ".join(c.value for c in at.caption)
+    assert captions.count("n = ") >= 6
+    assert captions.count("95% CI") >= 6
+    definitions = " ".join(m.value for m in at.markdown)
+    assert "Denominator" in definitions or "denominator" in definitions
+
+
+def test_missing_database_file_gives_a_clear_message(app_env, tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere.sqlite"
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{missing}")
+    at = new_app()
+    at.run()
+    assert not at.exception
+    assert at.error and str(missing) in at.error[0].value
+    assert not missing.exists()  # the helpdesk database is never created or written
+
+
+def test_missing_table_is_named(app_env, tmp_path, monkeypatch):
+    db = tmp_path / "partial.sqlite"
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE customers (customer_id TEXT, signup_date TEXT)")
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{db}")
+    at = new_app()
+    at.run()
+    assert not at.exception
+    assert at.error and "tickets" in at.error[0].value
+
+
+def test_data_sources_page_offers_rejected_rows(app_env, tmp_path, monkeypatch):
+    db = tmp_path / "with_bad_rows.sqlite"
+    db.write_bytes(app_env.read_bytes())
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE surveys SET score = 11 WHERE rowid IN (SELECT rowid FROM surveys WHERE survey_type = 'nps' LIMIT 3)")
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{db}")
+    at = new_app()
+    at.run()
+    at.switch_page(PAGES["data_sources"]).run()
+    assert not at.exception
+    assert any("3 row(s) were rejected" in w.value for w in at.warning)
+    problems = at.dataframe(key="data_sources.problems").value
+    assert (problems["reason"] == "nps score must be a whole number 0–10").sum() == 3
+    assert at.get("download_button")

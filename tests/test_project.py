@@ -1,0 +1,78 @@
+"""Project rules that keep the layers honest and the README true."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_analysis_and_connectors_never_import_streamlit():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("analysis", "data_connectors")
+        for path in (ROOT / folder).rglob("*.py")
+        if "streamlit" in _imports(path)
+    ]
+    assert offenders == []
+
+
+def test_analysis_does_no_io():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "analysis").rglob("*.py")
+        if _imports(path) & {"sqlalchemy", "sqlite3", "requests", "urllib", "os", "pathlib"}
+    ]
+    assert offenders == []
+
+
+def _readme_commands() -> list[str]:
+    return re.findall(r"```(?:bash|sh)\n(.+?)\n```", README, flags=re.S)
+
+
+def test_readme_starts_with_the_two_commands():
+    app_command, test_command = _readme_commands()[:2]
+    assert "streamlit run dashboard/app.py" in app_command
+    assert "pytest" in test_command
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    test_command = _readme_commands()[1].strip()
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert test_command in ci_lines
+
+
+def test_requirements_pin_compatible_ranges():
+    for name in ("requirements.txt",):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.split("#")[0].strip()
+            if line and not line.startswith("-r"):
+                assert ">=" in line and "<" in line, f"{name}: {line!r} is not a compatible range"
+
+
+def test_every_registered_page_exists_and_no_file_is_unregistered():
+    app = (ROOT / "dashboard" / "app.py").read_text()
+    registered = set(re.findall(r'st\.Page\("\.\./pages/(\w+\.py)"', app))
+    on_disk = {p.name for p in (ROOT / "pages").glob("*.py")}
+    assert registered == on_disk
+
+
+def test_pytest_markers_are_declared():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    markers = " ".join(config["tool"]["pytest"]["ini_options"]["markers"])
+    assert "database" in markers and "browser" in markers

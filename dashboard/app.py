@@ -8,9 +8,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import warnings  # noqa: E402
+
 import streamlit as st  # noqa: E402
 
+from analysis.results import SmallSampleWarning  # noqa: E402
 from dashboard import context  # noqa: E402
+
+# Small samples are flagged on screen, beside the number they concern; not in the server log.
+warnings.filterwarnings("ignore", category=SmallSampleWarning)
 
 st.set_page_config(page_title="Loyalty Lens", page_icon=":material/insights:", layout="wide")
 

@@ -16,6 +16,7 @@ import streamlit as st
 from analysis.views import Slice, apply_slice, survey_context, ticket_context
 from data_connectors import demo
 from data_connectors.dataset import Dataset
+from data_connectors.errors import DataSourceError
 from data_connectors.mapping import Mapping
 from data_connectors.sql import read_dataset, source_version
 from data_connectors.validation import ValidationReport
@@ -57,7 +58,12 @@ def ensure_demo_database() -> None:
 
 
 def _mapping(spec: SourceSpec) -> Mapping | None:
-    return Mapping.from_file(spec.mapping_path) if spec.mapping_path else None
+    if not spec.mapping_path:
+        return None
+    try:
+        return Mapping.from_file(spec.mapping_path)
+    except ValueError as exc:  # the mapping file is unreadable or names unknown columns
+        raise DataSourceError(str(exc), part=f"mapping file {spec.mapping_path}") from exc
 
 
 @st.cache_data(ttl=VERSION_TTL, max_entries=8, show_spinner=False)

@@ -40,21 +40,36 @@ EMAIL_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 #: Ticket subject templates per theme key.
 SUBJECTS: dict[str, Bank] = {
     "double_charge": {
-        "en": ("Charged twice for order {order}", "Double payment on my card",
-               "Duplicate charge of €{eur}"),
-        "ru": ("Двойное списание по заказу {order}", "Деньги списали дважды",
-               "Повторное списание {rub} ₽"),
+        "en": (
+            "Charged twice for order {order}",
+            "Double payment on my card",
+            "Duplicate charge of €{eur}",
+        ),
+        "ru": (
+            "Двойное списание по заказу {order}",
+            "Деньги списали дважды",
+            "Повторное списание {rub} ₽",
+        ),
     },
     "refund": {
         "en": ("Refund for order {order}", "Where is my refund?", "Refund request – {product}"),
-        "ru": ("Возврат денег по заказу {order}", "Когда вернут деньги?",
-               "Заявка на возврат — {product}"),
+        "ru": (
+            "Возврат денег по заказу {order}",
+            "Когда вернут деньги?",
+            "Заявка на возврат — {product}",
+        ),
     },
     "invoice": {
-        "en": ("Invoice for order {order}", "Need a VAT invoice",
-               "Wrong company details on the invoice"),
-        "ru": ("Счёт по заказу {order}", "Нужны закрывающие документы",
-               "Ошибка в реквизитах в счёте"),
+        "en": (
+            "Invoice for order {order}",
+            "Need a VAT invoice",
+            "Wrong company details on the invoice",
+        ),
+        "ru": (
+            "Счёт по заказу {order}",
+            "Нужны закрывающие документы",
+            "Ошибка в реквизитах в счёте",
+        ),
     },
     "subscription": {
         "en": ("Change my plan", "Cancel auto-renewal", "Question about my subscription"),
@@ -69,14 +84,20 @@ SUBJECTS: dict[str, Bank] = {
         "ru": ("Заказ {order} задерживается", "Снова задержка доставки", "Где мой заказ?"),
     },
     "tracking": {
-        "en": ("Tracking number for order {order}", "Delivery status",
-               "When will order {order} arrive?"),
+        "en": (
+            "Tracking number for order {order}",
+            "Delivery status",
+            "When will order {order} arrive?",
+        ),
         "ru": ("Трек-номер заказа {order}", "Статус доставки", "Когда привезут заказ {order}?"),
     },
     "damaged_item": {
         "en": ("Damaged item in order {order}", "{product} arrived broken", "Parcel damaged"),
-        "ru": ("Повреждённый товар в заказе {order}", "{product} пришёл сломанным",
-               "Повреждена посылка"),
+        "ru": (
+            "Повреждённый товар в заказе {order}",
+            "{product} пришёл сломанным",
+            "Повреждена посылка",
+        ),
     },
     "address_change": {
         "en": ("Change delivery address", "New address for order {order}", "Reschedule delivery"),
@@ -87,16 +108,28 @@ SUBJECTS: dict[str, Bank] = {
         "ru": ("Курьер не приехал", "Сорван интервал доставки", "Курьер не позвонил"),
     },
     "device_setup": {
-        "en": ("Help setting up {product}", "{product} setup question",
-               "How do I connect {product}?"),
-        "ru": ("Помогите настроить {product}", "Вопрос по настройке {product}",
-               "Как подключить {product}?"),
+        "en": (
+            "Help setting up {product}",
+            "{product} setup question",
+            "How do I connect {product}?",
+        ),
+        "ru": (
+            "Помогите настроить {product}",
+            "Вопрос по настройке {product}",
+            "Как подключить {product}?",
+        ),
     },
     "connectivity": {
-        "en": ("{product} keeps disconnecting", "Connection drops",
-               "No internet through {product}"),
-        "ru": ("{product} постоянно отключается", "Пропадает соединение",
-               "Нет интернета через {product}"),
+        "en": (
+            "{product} keeps disconnecting",
+            "Connection drops",
+            "No internet through {product}",
+        ),
+        "ru": (
+            "{product} постоянно отключается",
+            "Пропадает соединение",
+            "Нет интернета через {product}",
+        ),
     },
     "outage": {
         "en": ("Service is down", "Nothing works since this morning", "Outage?"),
@@ -104,8 +137,11 @@ SUBJECTS: dict[str, Bank] = {
     },
     "account_access": {
         "en": ("Cannot log in to my account", "Password reset not working", "Account locked"),
-        "ru": ("Не могу войти в личный кабинет", "Не работает восстановление пароля",
-               "Аккаунт заблокирован"),
+        "ru": (
+            "Не могу войти в личный кабинет",
+            "Не работает восстановление пароля",
+            "Аккаунт заблокирован",
+        ),
     },
     "upgrade": {
         "en": ("Upgrade to a bigger plan", "Adding more devices", "Interested in {product}"),
@@ -120,15 +156,24 @@ SUBJECTS: dict[str, Bank] = {
         "ru": ("Не работает промокод", "Не применилась скидка", "Промокод для заказа {order}"),
     },
     "app_crash": {
-        "en": ("App crashes on start", "App keeps crashing after the update",
-               "Crash in version {version}"),
-        "ru": ("Приложение вылетает при запуске", "После обновления приложение падает",
-               "Вылет в версии {version}"),
+        "en": (
+            "App crashes on start",
+            "App keeps crashing after the update",
+            "Crash in version {version}",
+        ),
+        "ru": (
+            "Приложение вылетает при запуске",
+            "После обновления приложение падает",
+            "Вылет в версии {version}",
+        ),
     },
     "app_login": {
         "en": ("Cannot sign in to the app", "The app logs me out", "Login problem in the app"),
-        "ru": ("Не могу войти в приложение", "Приложение разлогинивает",
-               "Проблема со входом в приложении"),
+        "ru": (
+            "Не могу войти в приложение",
+            "Приложение разлогинивает",
+            "Проблема со входом в приложении",
+        ),
     },
     "app_feature": {
         "en": ("Feature request", "Suggestion for the app", "Dark mode?"),
@@ -136,8 +181,11 @@ SUBJECTS: dict[str, Bank] = {
     },
     "notifications": {
         "en": ("Too many notifications", "No push notifications", "Notification settings"),
-        "ru": ("Слишком много уведомлений", "Не приходят push-уведомления",
-               "Настройки уведомлений"),
+        "ru": (
+            "Слишком много уведомлений",
+            "Не приходят push-уведомления",
+            "Настройки уведомлений",
+        ),
     },
 }
 
@@ -145,36 +193,50 @@ SUBJECTS: dict[str, Bank] = {
 TEXTS: dict[str, Bank] = {
     "double_charge": {
         "en": (
-            "I was charged twice for order {order}: two payments of €{eur} went through on the "
-            "same day. Please refund the duplicate charge.",
-            "My card ending {card} shows a double charge of €{eur} for my subscription this "
-            "month. I only authorised one payment.",
-            "Your system took the payment for {product} twice. I need the second charge "
-            "reversed as soon as possible.",
+            (
+                "I was charged twice for order {order}: two payments of €{eur} went through on the "
+                "same day. Please refund the duplicate charge."
+            ),
+            (
+                "My card ending {card} shows a double charge of €{eur} for my subscription this "
+                "month. I only authorised one payment."
+            ),
+            (
+                "Your system took the payment for {product} twice. I need the second charge "
+                "reversed as soon as possible."
+            ),
         ),
         "ru": (
-            "С карты дважды списали {rub} ₽ за заказ {order}. Верните, пожалуйста, лишнее "
-            "списание.",
-            "За подписку в этом месяце деньги списали два раза, карта *{card}. Я подтверждал "
-            "только один платёж.",
+            (
+                "С карты дважды списали {rub} ₽ за заказ {order}. Верните, пожалуйста, лишнее "
+                "списание."
+            ),
+            (
+                "За подписку в этом месяце деньги списали два раза, карта *{card}. Я подтверждал "
+                "только один платёж."
+            ),
             "Оплата за {product} прошла дважды. Прошу вернуть второе списание как можно скорее.",
         ),
     },
     "refund": {
         "en": (
-            "I returned {product} {days} days ago and still have not received the refund of "
-            "€{eur}.",
-            "Please refund order {order}. The item was returned and the courier confirmed "
-            "the pickup.",
-            "How long does a refund take? I cancelled order {order} and the money is not back "
-            "yet.",
+            (
+                "I returned {product} {days} days ago and still have not received the refund of "
+                "€{eur}."
+            ),
+            (
+                "Please refund order {order}. The item was returned and the courier confirmed "
+                "the pickup."
+            ),
+            "How long does a refund take? I cancelled order {order} and the money is not back yet.",
         ),
         "ru": (
             "Я вернул {product} {days} дней назад, но {rub} ₽ так и не вернулись на карту.",
-            "Оформите, пожалуйста, возврат по заказу {order}. Товар я отправил обратно, курьер "
-            "забрал.",
-            "Сколько идёт возврат денег? Я отменил заказ {order}, а деньги до сих пор не "
-            "пришли.",
+            (
+                "Оформите, пожалуйста, возврат по заказу {order}. Товар я отправил обратно, курьер "
+                "забрал."
+            ),
+            "Сколько идёт возврат денег? Я отменил заказ {order}, а деньги до сих пор не пришли.",
         ),
     },
     "invoice": {
@@ -185,15 +247,16 @@ TEXTS: dict[str, Bank] = {
         ),
         "ru": (
             "Пришлите, пожалуйста, счёт по заказу {order}, он нужен бухгалтерии.",
-            "В счёте за {product} указаны неверные реквизиты компании. Переоформите, "
-            "пожалуйста.",
+            "В счёте за {product} указаны неверные реквизиты компании. Переоформите, пожалуйста.",
             "Где в личном кабинете скачать счета и акты за месяц?",
         ),
     },
     "subscription": {
         "en": (
-            "I want to switch from the monthly plan to the annual one. What happens to the "
-            "remaining days?",
+            (
+                "I want to switch from the monthly plan to the annual one. What happens to the "
+                "remaining days?"
+            ),
             "Please turn off auto-renewal for my subscription, I will renew manually.",
             "My subscription renews in {days} days. Can I pause it instead of cancelling?",
         ),
@@ -205,36 +268,53 @@ TEXTS: dict[str, Bank] = {
     },
     "payment_failed": {
         "en": (
-            "My card payment for order {order} keeps failing with an error, but the bank says "
-            "everything is fine.",
+            (
+                "My card payment for order {order} keeps failing with an error, but the bank says "
+                "everything is fine."
+            ),
             "I tried to pay €{eur} three times and the page just says 'payment declined'.",
-            "The checkout page freezes after I enter the card code. Order {order} is still "
-            "unpaid.",
+            "The checkout page freezes after I enter the card code. Order {order} is still unpaid.",
         ),
         "ru": (
-            "Оплата заказа {order} картой не проходит, выдаёт ошибку, а банк говорит, что всё "
-            "в порядке.",
+            (
+                "Оплата заказа {order} картой не проходит, выдаёт ошибку, а банк говорит, что всё "
+                "в порядке."
+            ),
             "Три раза пытался оплатить {rub} ₽, на странице пишет «платёж отклонён».",
-            "После ввода кода из СМС страница оплаты зависает. Заказ {order} до сих пор не "
-            "оплачен.",
+            (
+                "После ввода кода из СМС страница оплаты зависает. Заказ {order} до сих пор не "
+                "оплачен."
+            ),
         ),
     },
     "delivery_delay": {
         "en": (
-            "My order {order} was due {days} days ago and it still has not arrived. The "
-            "tracking has not updated since.",
-            "The delivery of {product} is late again. I was promised delivery by Friday and "
-            "nothing came.",
-            "Order {order} is delayed by {days} days. Nobody told me about the delay, I had to "
-            "find out myself.",
+            (
+                "My order {order} was due {days} days ago and it still has not arrived. The "
+                "tracking has not updated since."
+            ),
+            (
+                "The delivery of {product} is late again. I was promised delivery by Friday and "
+                "nothing came."
+            ),
+            (
+                "Order {order} is delayed by {days} days. Nobody told me about the delay, I had to "
+                "find out myself."
+            ),
         ),
         "ru": (
-            "Заказ {order} должны были привезти {days} дней назад, а его до сих пор нет. "
-            "Трекинг не обновляется.",
-            "Доставка {product} опять задерживается. Обещали привезти до пятницы, никто не "
-            "приехал.",
-            "Заказ {order} опаздывает уже на {days} дней. О задержке никто не предупредил, "
-            "узнал сам.",
+            (
+                "Заказ {order} должны были привезти {days} дней назад, а его до сих пор нет. "
+                "Трекинг не обновляется."
+            ),
+            (
+                "Доставка {product} опять задерживается. Обещали привезти до пятницы, никто не "
+                "приехал."
+            ),
+            (
+                "Заказ {order} опаздывает уже на {days} дней. О задержке никто не предупредил, "
+                "узнал сам."
+            ),
         ),
     },
     "tracking": {
@@ -251,8 +331,7 @@ TEXTS: dict[str, Bank] = {
     },
     "damaged_item": {
         "en": (
-            "{product} arrived with a cracked case and the box was crushed. I want a "
-            "replacement.",
+            "{product} arrived with a cracked case and the box was crushed. I want a replacement.",
             "The parcel for order {order} was damaged and the item inside does not turn on.",
             "Received {product} today: the screen is scratched and parts are missing.",
         ),
@@ -277,8 +356,10 @@ TEXTS: dict[str, Bank] = {
     "missed_courier": {
         "en": (
             "I waited at home all day for order {order} and the courier never came or called.",
-            "The courier marked order {order} as 'customer not at home' but I was there the "
-            "whole time.",
+            (
+                "The courier marked order {order} as 'customer not at home' but I was there the "
+                "whole time."
+            ),
             "This is the second time the courier missed the delivery window for {product}.",
         ),
         "ru": (
@@ -296,8 +377,7 @@ TEXTS: dict[str, Bank] = {
         "ru": (
             "Не получается завершить настройку {product}: зависает на этапе сопряжения.",
             "Как подключить {product} к домашнему Wi-Fi? Инструкция непонятная.",
-            "После сброса до заводских настроек {product} просит код, который мне не "
-            "приходил.",
+            "После сброса до заводских настроек {product} просит код, который мне не приходил.",
         ),
     },
     "connectivity": {
@@ -316,8 +396,7 @@ TEXTS: dict[str, Bank] = {
         "en": (
             "Your service has been down since this morning. None of my devices can connect.",
             "Is there an outage? {product} and the website both stopped working.",
-            "Complete outage again. This is the second time this month and I rely on it for "
-            "work.",
+            "Complete outage again. This is the second time this month and I rely on it for work.",
         ),
         "ru": (
             "С утра ваш сервис не работает, ни одно устройство не подключается.",
@@ -339,14 +418,18 @@ TEXTS: dict[str, Bank] = {
     },
     "upgrade": {
         "en": (
-            "We would like to upgrade to the business plan and add {days} more users. What "
-            "would it cost?",
+            (
+                "We would like to upgrade to the business plan and add {days} more users. What "
+                "would it cost?"
+            ),
             "Can I add {product} to my current subscription?",
             "I'm interested in {product}. Is there a discount for existing customers?",
         ),
         "ru": (
-            "Хотим перейти на бизнес-тариф и добавить ещё {days} пользователей. Сколько это "
-            "будет стоить?",
+            (
+                "Хотим перейти на бизнес-тариф и добавить ещё {days} пользователей. Сколько это "
+                "будет стоить?"
+            ),
             "Можно добавить {product} к моей текущей подписке?",
             "Интересует {product}. Есть ли скидка для действующих клиентов?",
         ),
@@ -383,8 +466,10 @@ TEXTS: dict[str, Bank] = {
         ),
         "ru": (
             "После обновления до версии {version} приложение вылетает сразу при открытии.",
-            "Приложение закрывается, когда открываю раздел заказов. Переустанавливал — не "
-            "помогает.",
+            (
+                "Приложение закрывается, когда открываю раздел заказов. Переустанавливал — не "
+                "помогает."
+            ),
             "Версия {version} падает на моём телефоне каждый раз при оплате.",
         ),
     },
@@ -428,7 +513,7 @@ TEXTS: dict[str, Bank] = {
 
 #: Openings, closings and complaint sentences around a message body (spaces included).
 GREETINGS: Bank = {
-    "en": ("Hello, ", "Hi, ", "Good afternoon, ", "Hi team, ", ""),
+    "en": ("Hello! ", "Hi. ", "Good afternoon. ", "Hi team! ", ""),
     "ru": ("Здравствуйте! ", "Добрый день. ", "Привет. ", "Добрый вечер! ", ""),
 }
 SIGN_OFFS: Bank = {
@@ -455,87 +540,133 @@ COMPLAINT_TAILS: Bank = {
 #: Survey comment templates per kind: one kind per low-score reason, then general kinds.
 COMMENTS: dict[str, Bank] = {
     "long wait": {
-        "en": ("I waited {minutes} minutes to get through to an operator.",
-               "Far too long on hold, {minutes} minutes.",
-               "The answer to my e-mail took almost two days."),
-        "ru": ("Ждал ответа оператора {minutes} минут.", "Слишком долго висел на линии.",
-               "Ответа на письмо ждал почти двое суток."),
+        "en": (
+            "I waited {minutes} minutes to get through to an operator.",
+            "Far too long on hold, {minutes} minutes.",
+            "The answer to my e-mail took almost two days.",
+        ),
+        "ru": (
+            "Ждал ответа оператора {minutes} минут.",
+            "Слишком долго висел на линии.",
+            "Ответа на письмо ждал почти двое суток.",
+        ),
     },
     "issue not resolved": {
-        "en": ("My problem is still not solved.",
-               "They closed the ticket but nothing was fixed.",
-               "I had to contact you again because the issue came back."),
-        "ru": ("Проблема так и не решена.", "Заявку закрыли, а ничего не исправили.",
-               "Пришлось обращаться повторно, проблема вернулась."),
+        "en": (
+            "My problem is still not solved.",
+            "They closed the ticket but nothing was fixed.",
+            "I had to contact you again because the issue came back.",
+        ),
+        "ru": (
+            "Проблема так и не решена.",
+            "Заявку закрыли, а ничего не исправили.",
+            "Пришлось обращаться повторно, проблема вернулась.",
+        ),
     },
     "low expertise": {
-        "en": ("The operator did not know the product and read from a script.",
-               "Nobody could explain how {product} works.",
-               "I knew more about the issue than the agent."),
-        "ru": ("Оператор не разбирается в продукте, читает по скрипту.",
-               "Никто не смог объяснить, как работает {product}.",
-               "Я знаю о проблеме больше, чем сотрудник поддержки."),
+        "en": (
+            "The operator did not know the product and read from a script.",
+            "Nobody could explain how {product} works.",
+            "I knew more about the issue than the agent.",
+        ),
+        "ru": (
+            "Оператор не разбирается в продукте, читает по скрипту.",
+            "Никто не смог объяснить, как работает {product}.",
+            "Я знаю о проблеме больше, чем сотрудник поддержки.",
+        ),
     },
     "rude or unhelpful": {
-        "en": ("The agent was rude and interrupted me.",
-               "Unfriendly tone, I felt like a nuisance.",
-               "The answer was a copy-paste that did not help at all."),
-        "ru": ("Сотрудник грубил и перебивал.", "Неприветливый тон, как будто я мешаю.",
-               "Ответили шаблоном, который вообще не помог."),
+        "en": (
+            "The agent was rude and interrupted me.",
+            "Unfriendly tone, I felt like a nuisance.",
+            "The answer was a copy-paste that did not help at all.",
+        ),
+        "ru": (
+            "Сотрудник грубил и перебивал.",
+            "Неприветливый тон, как будто я мешаю.",
+            "Ответили шаблоном, который вообще не помог.",
+        ),
     },
     "had to repeat myself": {
-        "en": ("I had to explain my problem three times to different people.",
-               "Every new agent asked me the same questions again.",
-               "Why do I have to repeat my order number every time?"),
-        "ru": ("Пришлось три раза объяснять проблему разным людям.",
-               "Каждый новый оператор задавал те же вопросы заново.",
-               "Почему каждый раз нужно заново называть номер заказа?"),
+        "en": (
+            "I had to explain my problem three times to different people.",
+            "Every new agent asked me the same questions again.",
+            "Why do I have to repeat my order number every time?",
+        ),
+        "ru": (
+            "Пришлось три раза объяснять проблему разным людям.",
+            "Каждый новый оператор задавал те же вопросы заново.",
+            "Почему каждый раз нужно заново называть номер заказа?",
+        ),
     },
     "too many transfers": {
-        "en": ("I was transferred from one department to another.",
-               "Four transfers before someone could help.",
-               "I kept being passed between support and billing."),
-        "ru": ("Меня переключали из отдела в отдел.",
-               "Четыре переключения, прежде чем кто-то помог.",
-               "Гоняли между поддержкой и бухгалтерией."),
+        "en": (
+            "I was transferred from one department to another.",
+            "Four transfers before someone could help.",
+            "I kept being passed between support and billing.",
+        ),
+        "ru": (
+            "Меня переключали из отдела в отдел.",
+            "Четыре переключения, прежде чем кто-то помог.",
+            "Гоняли между поддержкой и бухгалтерией.",
+        ),
     },
     "negative": {
-        "en": ("Prices keep going up while the service gets worse.",
-               "{product} breaks too often.", "Not worth the money any more."),
-        "ru": ("Цены растут, а сервис становится хуже.", "{product} слишком часто ломается.",
-               "Уже не стоит своих денег."),
+        "en": (
+            "Prices keep going up while the service gets worse.",
+            "{product} breaks too often.",
+            "Not worth the money any more.",
+        ),
+        "ru": (
+            "Цены растут, а сервис становится хуже.",
+            "{product} слишком часто ломается.",
+            "Уже не стоит своих денег.",
+        ),
     },
     "positive": {
-        "en": ("Quick and friendly help, thank you!", "The agent solved everything in one call.",
-               "Great service, very clear explanation.",
-               "Problem solved in {minutes} minutes, impressive.",
-               "Very happy with {product} and your support."),
-        "ru": ("Быстро и вежливо помогли, спасибо!", "Оператор решил всё за один звонок.",
-               "Отличный сервис, всё понятно объяснили.",
-               "Решили проблему за {minutes} минут, впечатляет.",
-               "Очень доволен {product} и вашей поддержкой."),
+        "en": (
+            "Quick and friendly help, thank you!",
+            "The agent solved everything in one call.",
+            "Great service, very clear explanation.",
+            "Problem solved in {minutes} minutes, impressive.",
+            "Very happy with {product} and your support.",
+        ),
+        "ru": (
+            "Быстро и вежливо помогли, спасибо!",
+            "Оператор решил всё за один звонок.",
+            "Отличный сервис, всё понятно объяснили.",
+            "Решили проблему за {minutes} минут, впечатляет.",
+            "Очень доволен {product} и вашей поддержкой.",
+        ),
     },
     "neutral": {
         "en": ("It was OK.", "Fine, nothing special.", "Solved, but it took a while."),
         "ru": ("Нормально.", "В целом нормально, ничего особенного.", "Решили, но не сразу."),
     },
     "suggestion": {
-        "en": ("It would be great if I could see my place in the queue while waiting.",
-               "Please add a chat in the app so I don't have to call.",
-               "It would be great if you sent SMS updates about my ticket.",
-               "Please add support hours at the weekend.",
-               "A callback option would be better than waiting on the line."),
-        "ru": ("Было бы удобно, если бы было видно место в очереди.",
-               "Добавьте, пожалуйста, чат в приложении, чтобы не звонить.",
-               "Было бы удобно, если бы статус заявки приходил по СМС.",
-               "Добавьте, пожалуйста, поддержку по выходным.",
-               "Сделайте обратный звонок вместо ожидания на линии."),
+        "en": (
+            "It would be great if I could see my place in the queue while waiting.",
+            "Please add a chat in the app so I don't have to call.",
+            "It would be great if you sent SMS updates about my ticket.",
+            "Please add support hours at the weekend.",
+            "A callback option would be better than waiting on the line.",
+        ),
+        "ru": (
+            "Было бы удобно, если бы было видно место в очереди.",
+            "Добавьте, пожалуйста, чат в приложении, чтобы не звонить.",
+            "Было бы удобно, если бы статус заявки приходил по СМС.",
+            "Добавьте, пожалуйста, поддержку по выходным.",
+            "Сделайте обратный звонок вместо ожидания на линии.",
+        ),
     },
 }
 
 #: Sentences with contact details some customers leave in a comment (for the masking feature).
 CONTACT_TAILS: Bank = {
-    "en": (" Call me back at {phone}.", " My email is {email}, please write to me.",
-           " You can reach me on {phone}."),
+    "en": (
+        " Call me back at {phone}.",
+        " My email is {email}, please write to me.",
+        " You can reach me on {phone}.",
+    ),
     "ru": (" Перезвоните мне: {phone}.", " Напишите мне на {email}.", " Мой телефон {phone}."),
 }

@@ -144,11 +144,13 @@ class Mapping:
         return cls(tables)
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> Mapping:
-        """Load a mapping file; a syntax or content error raises ValueError naming the file."""
+    def from_file(cls, path: str | Path) -> Mapping:
+        """Load a TOML mapping file; any problem with it raises ValueError naming the file."""
         path = Path(path)
         try:
             with path.open("rb") as file:
                 return cls.from_dict(tomllib.load(file))
+        except OSError as exc:
+            raise ValueError(f"mapping file {path}: cannot be read ({exc.strerror})") from None
         except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
             raise ValueError(f"mapping file {path}: {exc}") from None

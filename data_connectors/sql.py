@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -114,6 +113,8 @@ def create_read_only_engine(url: str, *, timeout_seconds: float = 30) -> sa.Engi
 def _sqlite(url: URL, timeout: float) -> tuple[URL, dict[str, Any]]:
     """Point the URL at the file through a read-only SQLite URI; refuse a missing file."""
     database = url.database or ""
+    if database in ("", ":memory:"):
+        raise DataSourceError("the SQLite URL names no database file (sqlite:///path/to/file.db)")
     if str(url.query.get("uri")).lower() in ("true", "1"):
         path = Path(unquote(urlsplit(database).path))
     else:
@@ -143,6 +144,7 @@ def _postgresql(url: URL, timeout: float) -> tuple[URL, dict[str, Any]]:
 
 
 def _mysql(url: URL, timeout: float) -> tuple[URL, dict[str, Any]]:
+    """A connect timeout; the session settings follow in :func:`_set_mysql_session`."""
     return url, {"connect_args": {"connect_timeout": max(1, math.ceil(timeout))}}
 
 
@@ -178,8 +180,11 @@ def _no_session_settings(engine: sa.Engine, timeout: float) -> None:
     """PostgreSQL gets its session settings at connect time, through ``options``."""
 
 
+_Prepare = Callable[[URL, float], tuple[URL, dict[str, Any]]]
+_Instrument = Callable[[sa.Engine, float], None]
+
 #: Per backend: how to adjust the URL and engine options, and which events to install.
-_BACKENDS: dict[str, tuple[Any, Any]] = {
+_BACKENDS: dict[str, tuple[_Prepare, _Instrument]] = {
     "sqlite": (_sqlite, _limit_sqlite_statements),
     "postgresql": (_postgresql, _no_session_settings),
     "mysql": (_mysql, _set_mysql_session),
@@ -187,31 +192,13 @@ _BACKENDS: dict[str, tuple[Any, Any]] = {
 }
 
 
-@contextmanager
-def _connect(url: str, timeout: float) -> Iterator[sa.Connection]:
-    """A read-only connection; the engine is disposed on exit."""
-    engine = create_read_only_engine(url, timeout_seconds=timeout)
-    try:
-        try:
-            connection = engine.connect()
-        except sa.exc.DBAPIError as exc:
-            raise DataSourceError(
-                f"could not connect to {mask_url(url)}: {_reason(exc, url)}"
-            ) from exc
-        with connection:
-            yield connection
-    finally:
-        engine.dispose()
-
-
-def _reason(exc: sa.exc.DBAPIError, url: str) -> str:
+def _reason(exc: sa.exc.DBAPIError, password: str | None) -> str:
     """The database's own one-line explanation, without the password."""
     args = getattr(exc.orig, "args", ())
     text = args[1] if len(args) == 2 and isinstance(args[0], int) else str(exc.orig)
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
     reason = lines[0] if lines else type(exc.orig).__name__
-    password = make_url(url).password
-    return reason.replace(str(password), "***") if password else reason
+    return reason.replace(password, "***") if password else reason
 
 
 def _is_timeout(exc: sa.exc.DBAPIError) -> bool:
@@ -225,19 +212,6 @@ def _is_timeout(exc: sa.exc.DBAPIError) -> bool:
         or code in (1969, 3024)  # MariaDB max_statement_time, MySQL max_execution_time
         or getattr(orig, "sqlite_errorname", None) == "SQLITE_INTERRUPT"
     )
-
-
-@contextmanager
-def _reading(part: str, url: str, timeout: float) -> Iterator[None]:
-    """Turn a database error while reading ``part`` into a DataSourceError naming it."""
-    try:
-        yield
-    except sa.exc.DBAPIError as exc:
-        if _is_timeout(exc):
-            message = f"reading {part} from {mask_url(url)} timed out after {timeout:g} s"
-        else:
-            message = f"reading {part} from {mask_url(url)} failed: {_reason(exc, url)}"
-        raise DataSourceError(message, part=part) from exc
 
 
 @dataclass(frozen=True)
@@ -258,41 +232,6 @@ class _Source:
             .select_from(self.from_clause)
             .order_by(*(self.columns[name] for name in order))
         )
-
-
-def _resolve(connection: sa.Connection, mapping: Mapping, url: str, timeout: float) -> dict[
-    str, _Source
-]:
-    """Match the mapping with what the database holds; every problem is collected first.
-
-    Raises
-    ------
-    SchemaError
-        A mapped source table is missing, or a required or explicitly mapped column is.
-    """
-    sources: dict[str, _Source] = {}
-    problems: list[str] = []
-    for name, table_mapping in mapping.tables.items():
-        with _reading(name, url, timeout):
-            available = _source_columns(connection, name, table_mapping)
-        if available is None:
-            if not table_mapping.missing_ok:
-                problems.append(f"table '{name}' is missing: no {table_mapping.describe()}")
-            continue
-        wanted: dict[str, str] = {}
-        for column in TABLES[name].columns:
-            source_column = table_mapping.source_column(column.name)
-            if source_column in available:
-                wanted[column.name] = source_column
-            elif column.required or column.name in table_mapping.columns:
-                problems.append(
-                    f"column {name}.{column.name} is missing: no column '{source_column}' "
-                    f"in {table_mapping.describe()}"
-                )
-        sources[name] = _source(name, table_mapping, wanted)
-    if problems:
-        raise SchemaError(problems)
-    return sources
 
 
 def _source_columns(
@@ -316,6 +255,7 @@ def _custom(name: str, sql: str, columns: list[str]) -> sa.Subquery:
 
 
 def _source(name: str, table_mapping: TableMapping, wanted: dict[str, str]) -> _Source:
+    """The FROM clause holding only the wanted source columns (canonical → source name)."""
     source_columns = list(dict.fromkeys(wanted.values()))
     if table_mapping.sql is not None:
         from_clause: sa.FromClause = _custom(name, table_mapping.sql, source_columns)
@@ -347,9 +287,11 @@ class _Window:
 
     @property
     def is_open(self) -> bool:
+        """No bound at all: every row is read."""
         return self.since is None and self.until is None
 
     def conditions(self, column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[bool]]:
+        """The bounds applied to one time column."""
         found = [] if self.since is None else [column >= self.since]
         if self.until is not None:
             found.append(column < self.until if self.until_exclusive else column <= self.until)
@@ -364,9 +306,9 @@ def _naive(value: date | datetime) -> datetime:
     return stamp.to_pydatetime()
 
 
-def _range_filter(source: _Source, sources: dict[str, _Source], window: _Window) -> list[
-    sa.ColumnElement[bool]
-]:
+def _range_filter(
+    source: _Source, sources: dict[str, _Source], window: _Window
+) -> list[sa.ColumnElement[bool]]:
     """Row filter for a date-range read: customers whole, qa_reviews of in-range tickets."""
     if window.is_open or source.name == "customers":
         return []
@@ -381,35 +323,109 @@ def _range_filter(source: _Source, sources: dict[str, _Source], window: _Window)
     return [source.columns["ticket_id"].in_(in_range)]
 
 
-def _fingerprint(
-    connection: sa.Connection, sources: dict[str, _Source], mapping: Mapping, url: str,
-    timeout: float,
-) -> str:
-    """Hash of row count and latest timestamps (every mapped date/time column) per table."""
-    state: list[Any] = [mask_url(url), repr(mapping)]
-    for name, source in sources.items():
-        stamps = [
-            sa.func.max(column)
-            for canonical, column in source.columns.items()
-            if TABLES[name].column(canonical).kind is Kind.DATETIME
-        ]
-        query = sa.select(sa.func.count(), *stamps).select_from(source.from_clause)
-        with _reading(name, url, timeout):
-            state.append((name, tuple(connection.execute(query).one())))
-    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+class _Reader:
+    """One read-only connection to one database, turning database errors into our own."""
+
+    def __init__(self, connection: sa.Connection, url: str, timeout: float) -> None:
+        self.connection = connection
+        self.location = mask_url(url)
+        self.password = make_url(url).password
+        self.timeout = timeout
+
+    @classmethod
+    @contextmanager
+    def open(cls, url: str, timeout: float) -> Iterator[_Reader]:
+        """Connect read-only; the engine is disposed on exit."""
+        engine = create_read_only_engine(url, timeout_seconds=timeout)
+        try:
+            try:
+                connection = engine.connect()
+            except sa.exc.DBAPIError as exc:
+                reason = _reason(exc, make_url(url).password)
+                raise DataSourceError(f"could not connect to {mask_url(url)}: {reason}") from exc
+            with connection:
+                yield cls(connection, url, timeout)
+        finally:
+            engine.dispose()
+
+    @contextmanager
+    def reading(self, part: str) -> Iterator[None]:
+        """Turn a database error while reading ``part`` into a DataSourceError naming it."""
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            if _is_timeout(exc):
+                message = f"reading {part} from {self.location} timed out after {self.timeout:g} s"
+            else:
+                reason = _reason(exc, self.password)
+                message = f"reading {part} from {self.location} failed: {reason}"
+            raise DataSourceError(message, part=part) from exc
+
+    def resolve(self, mapping: Mapping) -> dict[str, _Source]:
+        """Match the mapping with what the database holds; every problem is collected first.
+
+        Raises
+        ------
+        SchemaError
+            A mapped source table is missing, or a required or explicitly mapped column is.
+        """
+        sources: dict[str, _Source] = {}
+        problems: list[str] = []
+        for name, table_mapping in mapping.tables.items():
+            with self.reading(name):
+                available = _source_columns(self.connection, name, table_mapping)
+            if available is None:
+                if not table_mapping.missing_ok:
+                    problems.append(f"table '{name}' is missing: no {table_mapping.describe()}")
+                continue
+            wanted: dict[str, str] = {}
+            for column in TABLES[name].columns:
+                source_column = table_mapping.source_column(column.name)
+                if source_column in available:
+                    wanted[column.name] = source_column
+                elif column.required or column.name in table_mapping.columns:
+                    problems.append(
+                        f"column {name}.{column.name} is missing: no column '{source_column}' "
+                        f"in {table_mapping.describe()}"
+                    )
+            sources[name] = _source(name, table_mapping, wanted)
+        if problems:
+            raise SchemaError(problems)
+        return sources
+
+    def fingerprint(self, sources: dict[str, _Source], mapping: Mapping) -> str:
+        """Hash of the row count and latest date/time values of every mapped table."""
+        state: list[Any] = [self.location, repr(mapping)]
+        for name, source in sources.items():
+            stamps = [
+                sa.func.max(column)
+                for canonical, column in source.columns.items()
+                if TABLES[name].column(canonical).kind is Kind.DATETIME
+            ]
+            query = sa.select(sa.func.count(), *stamps).select_from(source.from_clause)
+            with self.reading(name):
+                state.append((name, tuple(self.connection.execute(query).one())))
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+    def read(self, source: _Source, sources: dict[str, _Source], window: _Window) -> pd.DataFrame:
+        """The rows of one table (in the window), columns named canonically."""
+        query = source.select().where(*_range_filter(source, sources, window))
+        with self.reading(source.name):
+            result = self.connection.execute(query)
+            return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def source_version(url: str, mapping: Mapping | None = None, *, timeout_seconds: float = 30) -> str:
     """A cheap fingerprint of the data: it changes when rows are added or timestamps move.
 
     Per mapped table it hashes the row count and the latest value of every mapped date/time
-    column (so a ticket being resolved counts as a change). An edit that changes neither, such
-    as a corrected category, is not seen: pair the cache with a time-to-live.
+    column (so a ticket being resolved counts as a change), plus the masked URL and the mapping.
+    An edit that changes neither, such as a corrected category, is not seen: pair the cache
+    with a time-to-live.
     """
     mapping = mapping or Mapping.identity()
-    with _connect(url, timeout_seconds) as connection:
-        sources = _resolve(connection, mapping, url, timeout_seconds)
-        return _fingerprint(connection, sources, mapping, url, timeout_seconds)
+    with _Reader.open(url, timeout_seconds) as reader:
+        return reader.fingerprint(reader.resolve(mapping), mapping)
 
 
 def read_dataset(
@@ -441,6 +457,12 @@ def read_dataset(
     source_name : str, optional
         Shown as the source's name; default the database name.
 
+    Returns
+    -------
+    (Dataset, ValidationReport)
+        As :func:`~data_connectors.validation.validate` returns them; ``dataset.source`` is
+        filled (kind ``"sql"``, masked URL, :func:`source_version` taken before reading).
+
     Raises
     ------
     DataSourceError
@@ -450,15 +472,10 @@ def read_dataset(
     """
     mapping = mapping or Mapping.identity()
     window = _Window.of(since, until)
-    with _connect(url, timeout_seconds) as connection:
-        sources = _resolve(connection, mapping, url, timeout_seconds)
-        version = _fingerprint(connection, sources, mapping, url, timeout_seconds)
-        raw: dict[str, pd.DataFrame | None] = {}
-        for name, source in sources.items():
-            query = source.select().where(*_range_filter(source, sources, window))
-            with _reading(name, url, timeout_seconds):
-                result = connection.execute(query)
-                raw[name] = pd.DataFrame(result.all(), columns=list(result.keys()))
+    with _Reader.open(url, timeout_seconds) as reader:
+        sources = reader.resolve(mapping)
+        version = reader.fingerprint(sources, mapping)
+        raw = {name: reader.read(source, sources, window) for name, source in sources.items()}
     info = SourceInfo(
         name=source_name or Path(make_url(url).database or "database").stem,
         kind="sql",

@@ -15,7 +15,7 @@ _SQL_TYPES: dict[Kind, sa.types.TypeEngine] = {
     Kind.TEXT: sa.Text(),
     Kind.CATEGORY: sa.String(128),
     Kind.DATETIME: sa.DateTime(),
-    Kind.NUMBER: sa.Float(),
+    Kind.NUMBER: sa.Double(),
     Kind.COUNT: sa.Integer(),
     Kind.BOOLEAN: sa.Boolean(),
 }

@@ -234,7 +234,7 @@ def _parse(col: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series, str]:
     bad = present & numbers.isna()
     reason = "not a number"
     if col.kind is Kind.COUNT:
-        bad |= (numbers < 0) | (numbers % 1 != 0)
+        bad |= numbers.notna() & ((numbers < 0) | (numbers % 1 != 0))
         reason = "not a whole number ≥ 0"
         return numbers.where(~bad).astype("Int64"), bad, reason
     if col.minimum is not None:

@@ -42,7 +42,8 @@ def _row(**values: object) -> dict[str, object]:
 
 
 #: A small hand-built helpdesk. Timestamps are whole seconds (MariaDB DATETIME drops
-#: fractions) and numbers are exact in single precision (MariaDB FLOAT). Survey R04 has an
+#: fractions); revenue 98000.25 needs double precision (a single FLOAT would read 98000.2).
+#: Survey R04 has an
 #: NPS score of 11: validation must reject that row and keep every other.
 CANONICAL_ROWS: dict[str, list[dict[str, object]]] = {
     "customers": [
@@ -51,10 +52,10 @@ CANONICAL_ROWS: dict[str, list[dict[str, object]]] = {
              acquisition_channel="ads", referred_by=None, revenue=0.0, email="zero@example.com"),
         _row(customer_id="C01", signup_date=datetime(2023, 1, 15, 9, 0, 0), churn_date=None,
              segment="SMB", region="EU", acquisition_channel="referral", referred_by="C02",
-             revenue=1250.5, email="anna@example.com"),
+             revenue=98000.25, email="anna@example.com"),
         _row(customer_id="C02", signup_date=datetime(2022, 6, 1, 10, 30, 0),
              churn_date=datetime(2024, 2, 29, 17, 30, 0), segment="Enterprise", region="US",
-             acquisition_channel="ads", referred_by=None, revenue=98000.25, email=None),
+             acquisition_channel="ads", referred_by=None, revenue=98000.5, email=None),
         _row(customer_id="C03", signup_date=datetime(2024, 3, 10, 12, 0, 0), churn_date=None,
              segment=None, region="RU", acquisition_channel="organic", referred_by="C01",
              revenue=None, email="boris@example.ru"),
@@ -127,7 +128,9 @@ def _reachable(url: str) -> sa.Engine:
     return engine
 
 
-def _isolated(server_url: str, configure: Callable[[sa.engine.URL, str], sa.engine.URL]) -> Iterator[str]:
+def _isolated(
+    server_url: str, configure: Callable[[sa.engine.URL, str], sa.engine.URL]
+) -> Iterator[str]:
     """Create a fresh ``ll_test_<uuid8>`` schema/database, yield its URL, drop it afterwards."""
     admin = _reachable(server_url)
     name = f"ll_test_{uuid.uuid4().hex[:8]}"
@@ -194,11 +197,9 @@ def write_canonical(writer: sa.Engine) -> Callable[..., None]:
                     continue
                 dropped = {c.name for c in table.columns if f"{name}.{c.name}" in omit}
                 if dropped:
-                    table = sa.Table(
-                        name,
-                        sa.MetaData(),
-                        *(sa.Column(c.name, c.type) for c in table.columns if c.name not in dropped),
-                    )
+                    kept = [c for c in table.columns if c.name not in dropped]
+                    columns = [sa.Column(c.name, c.type) for c in kept]
+                    table = sa.Table(name, sa.MetaData(), *columns)
                 table.create(connection)
                 rows = [
                     {k: v for k, v in row.items() if k not in dropped}

@@ -30,7 +30,7 @@ def test_identity_maps_every_canonical_table_to_itself():
 
 
 def test_example_file_loads():
-    mapping = Mapping.from_toml(EXAMPLE)
+    mapping = Mapping.from_file(EXAMPLE)
     assert set(mapping.tables) == {"customers", "tickets", "surveys"}
     tickets, surveys = mapping.tables["tickets"], mapping.tables["surveys"]
     assert (tickets.table, tickets.schema, tickets.sql) == ("conv", None, None)
@@ -92,8 +92,18 @@ def test_unknown_names_are_all_reported_at_once():
     assert "qa_reviews.grade, qa_reviews.stars" in str(caught.value)
 
 
-def test_bad_toml_names_the_file(tmp_path):
-    path = tmp_path / "broken.toml"
-    path.write_text('[tickets]\ntable = "conv\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="mapping file .*broken.toml"):
-        Mapping.from_toml(path)
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[tickets]\ntable = "conv\n', "Illegal character|unterminated|Unclosed"),
+        (None, "cannot be read"),
+        ('[customers]\ntable = "c"\n', "required canonical tables not mapped: tickets, surveys"),
+    ],
+    ids=["syntax", "missing", "content"],
+)
+def test_file_problems_raise_value_error_naming_the_file(tmp_path, text, message):
+    path = tmp_path / "mapping.toml"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=f"mapping file .*mapping.toml: .*({message})"):
+        Mapping.from_file(path)

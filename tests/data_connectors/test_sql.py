@@ -56,13 +56,33 @@ SLOW_TICKETS_SQL = {
     "WHERE i < 2000000000) SELECT tickets.* FROM tickets, (SELECT count(*) AS c FROM n) AS slow",
     "postgresql": "SELECT tickets.* FROM tickets CROSS JOIN pg_sleep(20)",
     "mysql": "SELECT * FROM tickets WHERE SLEEP(20) = 0",
+    "mariadb": "SELECT * FROM tickets WHERE SLEEP(20) = 0",
 }
 
 SELECT_STAR = re.compile(r"select\s+(\S+\.)?\*", re.IGNORECASE)
 
 
 def ids(frame: pd.DataFrame, column: str) -> list[str]:
+    """One column's values, in order."""
     return frame[column].tolist()
+
+
+def _values(params: object) -> list[object]:
+    """Parameter values, whether the driver takes them as a mapping or a sequence."""
+    return list(params.values()) if isinstance(params, dict) else list(params or ())
+
+
+@pytest.fixture
+def statements() -> Iterator[list[tuple[str, object]]]:
+    """Every (statement, parameters) any engine sends to a database during the test."""
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append((statement, parameters))
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", capture)
+    yield seen
+    sa.event.remove(sa.Engine, "before_cursor_execute", capture)
 
 
 def test_round_trip_keeps_values_and_reports_the_bad_row(canonical_url):
@@ -73,7 +93,7 @@ def test_round_trip_keeps_values_and_reports_the_bad_row(canonical_url):
     assert customers.loc["C02", "churn_date"] == pd.Timestamp("2024-02-29 17:30:00")
     assert pd.isna(customers.loc["C01", "churn_date"])
     assert customers.loc["C01", "referred_by"] == "C02"
-    assert customers["revenue"].tolist()[:3] == [0.0, 1250.5, 98000.25]
+    assert customers["revenue"].tolist()[:3] == [0.0, 98000.25, 98000.5]
     assert pd.isna(customers.loc["C03", "revenue"])
 
     tickets = dataset.tickets.set_index("ticket_id")
@@ -98,14 +118,11 @@ def test_round_trip_keeps_values_and_reports_the_bad_row(canonical_url):
     assert report.rows_read == {"customers": 4, "tickets": 4, "surveys": 5, "qa_reviews": 3}
 
     source = dataset.source
-    assert (source.name, source.kind, source.location) == ("helpdesk", "sql", mask_url(canonical_url))
+    assert (source.name, source.kind) == ("helpdesk", "sql")
+    assert source.location == mask_url(canonical_url)
     assert source.version == source_version(canonical_url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validation rejects a missing count: NaN % 1 != 0 in _parse (validation.py)",
-)
 def test_a_ticket_with_only_the_required_columns_is_kept(canonical_url, writer):
     tickets = canonical_metadata().tables["tickets"]
     with writer.begin() as connection:
@@ -146,11 +163,13 @@ def _write_helpdesk(writer: sa.Engine, rows: dict[str, list[dict[str, object]]])
 
 
 def test_mapped_tables_and_columns_give_the_canonical_result(
-    canonical_url, writer, canonical_rows
+    canonical_url, writer, canonical_rows, statements
 ):
     _write_helpdesk(writer, canonical_rows)
     expected, expected_report = read_dataset(canonical_url)
-    dataset, report = read_dataset(canonical_url, Mapping.from_toml(EXAMPLE_MAPPING))
+    statements.clear()
+    dataset, report = read_dataset(canonical_url, Mapping.from_file(EXAMPLE_MAPPING))
+    assert not [s for s, _ in statements if any(c in s for c in UNMAPPED.values())]
     for name in ("customers", "tickets", "surveys"):
         pd.testing.assert_frame_equal(dataset.tables[name], expected.tables[name])
         assert dataset.supplied[name] == expected.supplied[name]
@@ -158,34 +177,34 @@ def test_mapped_tables_and_columns_give_the_canonical_result(
     pd.testing.assert_frame_equal(report.problems, expected_report.problems)
 
 
+def test_a_schema_named_in_the_mapping_qualifies_every_table(canonical_url, writer):
+    schema = sa.inspect(writer).default_schema_name  # ll_test_… / the database / "main"
+    expected, _ = read_dataset(canonical_url)
+    dataset, _ = read_dataset(canonical_url, Mapping.identity(schema=schema))
+    for name, frame in expected.tables.items():
+        pd.testing.assert_frame_equal(dataset.tables[name], frame)
+    with pytest.raises(SchemaError, match="no source table 'nowhere.customers'"):
+        read_dataset(canonical_url, Mapping.identity(schema="nowhere"))
+
+
 def test_custom_sql_is_wrapped_so_the_date_range_applies(canonical_url):
     mapping = Mapping.from_dict(
         {
             "customers": {"table": "customers"},
-            "tickets": {"sql": "SELECT * FROM tickets WHERE channel <> 'phone'"},
+            "tickets": {
+                "sql": "SELECT * FROM tickets WHERE channel <> 'phone' AND ticket_id LIKE 'T%'"
+            },
             "surveys": {"table": "surveys"},
             "qa_reviews": {"table": "qa_reviews"},
         }
     )
     dataset, report = read_dataset(canonical_url, mapping, until=datetime(2024, 2, 1))
     assert ids(dataset.tickets, "ticket_id") == ["T01"]  # T02 (phone) filtered by the SQL
+    # ("%" reaches the database intact: SQLAlchemy escapes it for pyformat drivers)
     assert ids(dataset.qa_reviews, "criterion") == ["greeting", "tone"]  # of T01 only
     assert ids(dataset.surveys, "response_id") == ["R01"]
     assert len(dataset.customers) == 4
     assert report.is_clean
-
-
-@pytest.fixture
-def statements() -> Iterator[list[tuple[str, object]]]:
-    """Every (statement, parameters) any engine sends to a database during the test."""
-    seen: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append((statement, parameters))
-
-    sa.event.listen(sa.Engine, "before_cursor_execute", capture)
-    yield seen
-    sa.event.remove(sa.Engine, "before_cursor_execute", capture)
 
 
 def test_reads_only_mapped_columns_with_bound_date_bounds(canonical_url, writer, statements):
@@ -205,11 +224,6 @@ def test_reads_only_mapped_columns_with_bound_date_bounds(canonical_url, writer,
         if any(str(value).startswith("2024-02-01") for value in _values(params))
     ]
     assert len(bounded) == 3  # tickets, surveys, and qa_reviews through tickets
-
-
-def _values(params: object) -> list[object]:
-    """Parameter values, whether the driver takes them as a mapping or a sequence."""
-    return list(params.values()) if isinstance(params, dict) else list(params or ())
 
 
 @pytest.mark.parametrize(
@@ -325,6 +339,7 @@ def test_source_version_changes_with_the_data_only(canonical_url, writer):
         )),
         ("postgresql+asyncpg://u:s3cret@db.example/helpdesk", "unsupported database driver"),
         ("mysql+mysqldb://root:s3cret@127.0.0.1:1/test", "not installed|could not connect"),
+        ("sqlite://", re.escape("the SQLite URL names no database file")),
         ("postgresql+psycopg://postgres:s3cret@127.0.0.1:1/test",
          re.escape("could not connect to postgresql+psycopg://postgres:***@127.0.0.1:1/test: ")
          + ".*refused"),
@@ -332,7 +347,10 @@ def test_source_version_changes_with_the_data_only(canonical_url, writer):
          re.escape("could not connect to mysql+pymysql://root:***@127.0.0.1:1/test: ")
          + "Can't connect"),
     ],
-    ids=["malformed", "unknown-dialect", "async-driver", "driver", "pg-port", "mysql-port"],
+    ids=[
+        "malformed", "unknown-dialect", "async-driver", "driver", "sqlite-memory", "pg-port",
+        "mysql-port",
+    ],
 )
 def test_unusable_urls_give_a_plain_message_without_the_password(call, url, message):
     with pytest.raises(DataSourceError, match=message) as caught:
@@ -345,14 +363,16 @@ def test_unusable_urls_give_a_plain_message_without_the_password(call, url, mess
 def test_bad_credentials_give_a_plain_message_without_the_password(request, server):
     url = make_url(request.getfixturevalue(f"{server}_url"))
     bad = url.set(username="ll_nobody", password="s3cret").render_as_string(hide_password=False)
-    with pytest.raises(DataSourceError, match="could not connect to .*ll_nobody:\\*\\*\\*@") as caught:
+    expected = re.escape(f"could not connect to {mask_url(bad)}: ")
+    with pytest.raises(DataSourceError, match=expected) as caught:
         read_dataset(bad)
     assert "s3cret" not in str(caught.value)
 
 
 def test_missing_sqlite_file_is_named_and_not_created(tmp_path):
     path = tmp_path / "nowhere" / "helpdesk.db"
-    with pytest.raises(DataSourceError, match=f"SQLite database file not found: {re.escape(str(path))}"):
+    expected = re.escape(f"SQLite database file not found: {path}")
+    with pytest.raises(DataSourceError, match=expected):
         read_dataset(f"sqlite:///{path}")
     assert not path.exists() and not path.parent.exists()
 

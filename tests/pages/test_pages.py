@@ -11,6 +11,7 @@ import pytest
 
 from analysis.definitions import METRICS
 from analysis.loyalty import nps
+from data_connectors.validation import PROBLEM_COLUMNS
 from dashboard.sources import ENV_URL
 from tests.pages.apptest import PAGES, new_app
 
@@ -123,6 +124,7 @@ def test_data_sources_page_offers_rejected_rows(app_env, tmp_path, monkeypatch):
     at.switch_page(PAGES["data_sources"]).run()
     assert not at.exception
     assert any("3 row(s) were rejected" in w.value for w in at.warning)
-    problems = at.dataframe(key="data_sources.problems").value
+    # Read-only dataframes are not widgets, so AppTest keeps no key: find it by its columns.
+    (problems,) = [d.value for d in at.dataframe if list(d.value.columns) == PROBLEM_COLUMNS]
     assert (problems["reason"] == "nps score must be a whole number 0–10").sum() == 3
     assert at.get("download_button")

@@ -19,6 +19,7 @@ def trend_with_band(series: pd.DataFrame, *, title: str, y_title: str) -> go.Fig
             go.Scatter(
                 x=band_x,
                 y=band_y,
+                mode="lines",
                 fill="toself",
                 fillcolor=BAND_COLOR,
                 line={"width": 0},

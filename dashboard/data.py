@@ -48,12 +48,19 @@ class View:
 
 
 def ensure_demo_database() -> None:
-    """Build the demo database on first start, with a progress bar."""
+    """Build the demo database on first start, and again on a later day so that it ends today.
+
+    A rebuild keeps the size and seed it was built with; a progress bar shows while it runs.
+    """
     path = demo_path()
+    sizes: dict[str, int] = {}
     if path.exists():
-        return
-    bar = st.progress(0.0, text="Building the demo helpdesk database (first start only)…")
-    demo.build_database(path, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        info = demo.read_info(path)
+        if info.get("built_at", "")[:10] == date.today().isoformat():
+            return
+        sizes = {key: int(info[key]) for key in ("customers", "months", "seed") if key in info}
+    bar = st.progress(0.0, text="Building the demo helpdesk database…")
+    demo.build_database(path, **sizes, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
     bar.empty()
 
 

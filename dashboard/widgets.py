@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis.definitions import METRICS, explain
 from analysis.kpis import KpiComparison
+from analysis.results import ChangeResult
 
 _UNIT_FORMATS = {"points": "{:+.1f}", "percent": "{:.1f}%", "score": "{:.2f}", "count": "{:,.0f}"}
 _CHANGE_FORMATS = {"points": "{:+.1f} pts", "percent": "{:+.1f} pp", "score": "{:+.2f}", "count": "{:+,.0f}"}
@@ -15,6 +16,17 @@ _CHANGE_FORMATS = {"points": "{:+.1f} pts", "percent": "{:+.1f} pp", "score": "{
 
 def format_value(value: float, unit: str) -> str:
     return "—" if math.isnan(value) else _UNIT_FORMATS[unit].format(value)
+
+
+def _change_text(change: ChangeResult, unit: str, period_label: str) -> str:
+    fmt = _CHANGE_FORMATS[unit]
+    verdict = "significant" if change.significant else "within noise"
+    return (
+        f"**Change vs {period_label}:** {fmt.format(change.change)} "
+        f"({change.confidence:.0%} CI {fmt.format(change.ci_low)} to {fmt.format(change.ci_high)}, "
+        f"p = {change.p_value:.3f}: {verdict}); n = {change.n_before:,} before, "
+        f"{change.n_after:,} now. Test: {change.method}."
+    )
 
 
 def kpi_tile(kpi: KpiComparison, *, period_label: str) -> None:
@@ -25,10 +37,10 @@ def kpi_tile(kpi: KpiComparison, *, period_label: str) -> None:
     if change is not None and not math.isnan(change.change):
         delta = _CHANGE_FORMATS[definition.unit].format(change.change)
         if change.significant:
-            description = f"vs {period_label} · significant (p = {change.p_value:.3f})"
+            description = "significant"
             color = "normal" if definition.higher_is_better else "inverse"
         else:
-            description = f"vs {period_label} · within noise (p = {change.p_value:.2f})"
+            description = "within noise"
     with st.container(border=True, key=f"kpi_{kpi.key}"):
         st.metric(
             definition.name,
@@ -49,5 +61,5 @@ def kpi_tile(kpi: KpiComparison, *, period_label: str) -> None:
             st.caption(f":orange[{note}]")
         with st.popover("Definition", icon=":material/info:", key=f"kpi_{kpi.key}_definition"):
             st.markdown(explain(kpi.key, current))
-            if change is not None:
-                st.caption(f"Change test: {change.method}")
+            if change is not None and not math.isnan(change.change):
+                st.markdown(_change_text(change, definition.unit, period_label))

@@ -5,12 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.results import SMALL_SAMPLE_N
+
 BAND_COLOR = "rgba(31, 111, 139, 0.18)"
 LINE_COLOR = "#1f6f8b"
 
 
 def trend_with_band(series: pd.DataFrame, *, title: str, y_title: str) -> go.Figure:
-    """Line of ``value`` per ``period`` with its ``ci_low``–``ci_high`` band; n in the hover."""
+    """Line of ``value`` per ``period`` with its ``ci_low``–``ci_high`` band; n in the hover.
+
+    Periods with fewer than ``SMALL_SAMPLE_N`` observations get hollow markers.
+    """
     frame = series.sort_values("period")
     band_x = pd.concat([frame["period"], frame["period"].iloc[::-1]])
     band_y = pd.concat([frame["ci_high"], frame["ci_low"].iloc[::-1]])
@@ -31,6 +36,13 @@ def trend_with_band(series: pd.DataFrame, *, title: str, y_title: str) -> go.Fig
                 y=frame["value"],
                 mode="lines+markers",
                 line={"color": LINE_COLOR, "width": 2},
+                # Hollow markers: periods resting on fewer than SMALL_SAMPLE_N answers.
+                marker={
+                    "size": 8,
+                    "symbol": [
+                        "circle-open" if n < SMALL_SAMPLE_N else "circle" for n in frame["n"]
+                    ],
+                },
                 name=title,
                 customdata=frame[["ci_low", "ci_high", "n"]].to_numpy(),
                 hovertemplate=(

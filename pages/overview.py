@@ -34,6 +34,10 @@ for index, key in enumerate(OVERVIEW_KPIS):
                 st.caption(f"Not available: needs {', '.join(dataset.missing(METRICS[key].requires))}.")
 
 st.subheader("Monthly trends")
+st.caption(
+    "Shaded band: 95% interval. Hollow points: months with fewer than 30 answers. "
+    "Grey area: the selected period."
+)
 left, right = st.columns(2)
 for column, key, y_title in ((left, "nps", "NPS (−100…100)"), (right, "csi", "CSI (mean 1–5)")):
     with column:

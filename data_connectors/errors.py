@@ -24,3 +24,22 @@ class SchemaError(LoyaltyLensError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(self.problems))
+
+
+class FileFormatError(LoyaltyLensError):
+    """An uploaded file cannot be read as a table (unknown format, bad encoding, no header).
+
+    The message names the file (and sheet) and what is wrong with it.
+    """
+
+
+class AmbiguousDatesError(LoyaltyLensError):
+    """Dates in a column could be day-first or month-first: the user must say which.
+
+    ``column`` names the file column; ``examples`` holds a few values that fit both readings.
+    """
+
+    def __init__(self, message: str, *, column: str, examples: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.column = column
+        self.examples = examples

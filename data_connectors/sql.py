@@ -412,7 +412,9 @@ class _Reader:
         query = source.select().where(*_range_filter(source, sources, window))
         with self.reading(source.name):
             result = self.connection.execute(query)
-            return pd.DataFrame(result.all(), columns=list(result.keys()))
+            names = list(result.keys())
+            columns = list(zip(*result.fetchall(), strict=True)) or [()] * len(names)
+            return pd.DataFrame(dict(zip(names, columns, strict=True)))
 
 
 def source_version(url: str, mapping: Mapping | None = None, *, timeout_seconds: float = 30) -> str:

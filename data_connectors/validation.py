@@ -90,6 +90,7 @@ def validate(
     *,
     as_of: pd.Timestamp | None = None,
     source: SourceInfo | None = None,
+    partial: bool = False,
 ) -> tuple[Dataset, ValidationReport]:
     """Check raw tables against the canonical schema.
 
@@ -101,6 +102,9 @@ def validate(
         "Now" for the future-date rule (default: the current time).
     source : SourceInfo, optional
         Attached to the returned dataset.
+    partial : bool
+        True when ``raw`` holds only some tables on purpose (an uploaded export of one table):
+        absent tables are not an error, and foreign keys into them are not checked.
 
     Raises
     ------
@@ -111,7 +115,7 @@ def validate(
     if unknown:
         raise ValueError(f"unknown canonical tables: {', '.join(unknown)}")
     as_of = pd.Timestamp.now() if as_of is None else pd.Timestamp(as_of)
-    _check_structure(raw)
+    _check_structure(raw, partial)
 
     parsed: dict[str, pd.DataFrame] = {}
     problems: dict[str, list[pd.DataFrame]] = {}
@@ -149,12 +153,12 @@ def validate(
     return Dataset(tables, supplied, source), report
 
 
-def _check_structure(raw: Mapping[str, pd.DataFrame | None]) -> None:
+def _check_structure(raw: Mapping[str, pd.DataFrame | None], partial: bool) -> None:
     problems = []
     for name, table in TABLES.items():
         frame = raw.get(name)
         if frame is None:
-            if table.required:
+            if table.required and not partial:
                 problems.append(f"table '{name}' is missing")
             continue
         missing = [c for c in table.required_columns if c not in frame.columns]
@@ -292,9 +296,10 @@ def _check_foreign_keys(
         parent = raw.get(fk.table)
         if parent is None or fk.ref_column not in parent.columns:
             continue  # nothing to resolve against: the table was not supplied
-        known = set(_as_text(parent[fk.ref_column]).dropna())
+        known = pd.Index(_as_text(parent[fk.ref_column]).dropna().unique().astype(object))
         values = frame[fk.column]
-        unresolved = values.notna() & ~values.isin(known)
+        # Hash lookup on plain objects: Arrow-backed isin loops in Python over the known set.
+        unresolved = values.notna() & (known.get_indexer(values.astype(object)) < 0)
         if unresolved.any():
             reason = f"no {fk.table} row with {fk.ref_column} = this value"
             found.append(

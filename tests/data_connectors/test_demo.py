@@ -6,15 +6,18 @@ not metric oracles: they compare groups the generating process treats differentl
 
 from __future__ import annotations
 
+import string
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from data_connectors import demo
+from data_connectors.demo import database, phrases, text
 from data_connectors.schema import SCORE_RANGES, TABLES
 from data_connectors.validation import validate
 
@@ -117,6 +120,28 @@ def test_progress_rises_to_one():
     assert all(message for _, message in calls)
 
 
+def _placeholders(templates) -> set[str]:
+    return {name for t in templates for _, name, _, _ in string.Formatter().parse(t) if name}
+
+
+def test_every_language_has_the_same_banks_and_only_known_placeholders():
+    rng = np.random.default_rng(0)
+    ticket_fields = set(text.ticket_fields(rng, 1, np.array([0])))
+    comment_fields = set(text._comment_fields(rng, np.array([0])))
+    en, *others = phrases.BY_LANGUAGE.values()
+    for language in (en, *others):
+        for name in ("SUBJECTS", "TEXTS", "COMMENTS"):
+            assert getattr(language, name).keys() == getattr(en, name).keys(), name
+        ticket = [*language.GREETINGS, *language.SIGN_OFFS, *language.COMPLAINT_TAILS]
+        for bank in (*language.SUBJECTS.values(), *language.TEXTS.values()):
+            ticket += bank
+        comment = [*language.CONTACT_TAILS]
+        for bank in language.COMMENTS.values():
+            comment += bank
+        assert _placeholders(ticket) <= ticket_fields, language.__name__
+        assert _placeholders(comment) <= comment_fields, language.__name__
+
+
 # ---------------------------------------------------------------- database and command line
 
 
@@ -162,7 +187,7 @@ def test_a_failed_build_leaves_the_old_file_and_no_debris(tmp_path, monkeypatch)
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(demo, "_write_tables", fail)
+    monkeypatch.setattr(database, "_write_tables", fail)
     with pytest.raises(RuntimeError, match="disk full"):
         demo.build_database(target, customers=50, months=2, end="2025-06")
     assert target.read_bytes() == b"previous database"

@@ -192,3 +192,13 @@ def test_timezone_aware_timestamps_are_converted_to_utc():
 def test_unknown_table_name_is_an_argument_error():
     with pytest.raises(ValueError, match="unknown canonical tables: complaints"):
         validate({"complaints": pd.DataFrame()})
+
+
+def test_partial_upload_of_one_table_validates_alone():
+    surveys = _surveys().iloc[[0, 2]]  # valid answers whose ticket and customer are elsewhere
+    dataset, report = validate({"surveys": surveys}, as_of=AS_OF, partial=True)
+    assert report.is_clean  # foreign keys into absent tables are not checked
+    assert dataset.surveys["response_id"].tolist() == ["1", "3"]
+    assert dataset.customers.empty and dataset.tickets.empty
+    with pytest.raises(SchemaError, match="table 'customers' is missing"):
+        validate({"surveys": surveys}, as_of=AS_OF)

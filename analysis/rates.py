@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -248,6 +249,20 @@ def _churn_counts(
     return int(lost.sum()), int(at_start.sum()), int(invalid.sum())
 
 
+def churn_counts(
+    signup_dates: Iterable[object],
+    churn_dates: Iterable[object],
+    start: DateLike,
+    end: DateLike,
+) -> tuple[int, int]:
+    """``(lost, at start)`` over ``[start, end]``, counted as :func:`churn_rate` counts them."""
+    signup, bad_signup = as_days(signup_dates)
+    churn, bad_churn = as_days(churn_dates)
+    first, last = as_day("start", start), as_day("end", end)
+    lost, at_start, _ = _churn_counts(signup, bad_signup, churn, bad_churn, first, last)
+    return lost, at_start
+
+
 def churn_change(
     signup_dates: Iterable[object],
     churn_dates: Iterable[object],
@@ -263,13 +278,10 @@ def churn_change(
     both periods), so the samples are not strictly independent; with churn rates of a few
     percent the covariance is small and the test is mildly conservative.
     """
-    signup, bad_signup = as_days(signup_dates)
-    churn, bad_churn = as_days(churn_dates)
-    counts = [
-        _churn_counts(signup, bad_signup, churn, bad_churn, as_day("start", a), as_day("end", b))
-        for a, b in (before, after)
-    ]
-    (lost_before, n_before, _), (lost_after, n_after, _) = counts
+    signup, churn = list(signup_dates), list(churn_dates)
+    (lost_before, n_before), (lost_after, n_after) = (
+        churn_counts(signup, churn, *period) for period in (before, after)
+    )
     return proportion_change(lost_before, n_before, lost_after, n_after, confidence=confidence)
 
 
@@ -312,11 +324,18 @@ def count_change(
     half = z_value(confidence) * math.sqrt(sum(k))
     delta = k[1] - k[0]
     p_value = float(stats.poisson_means_test(k[1], 1, k[0], 1).pvalue) if sum(k) else 1.0
-    return change_result(delta, (delta - half, delta + half), p_value, k, COUNT_CHANGE_METHOD, confidence, ())
+    result = change_result(
+        delta, (delta - half, delta + half), p_value, k, COUNT_CHANGE_METHOD, confidence, ()
+    )
+    # A count of zero is an observation, not an empty sample: 0 → 10 can be significant.
+    return replace(result, significant=p_value < 1 - confidence)
 
 
-def _count_estimate(count: int, excluded: int, confidence: float) -> Estimate:
-    """Garwood interval ``[χ²(α/2; 2k) / 2, χ²(1 − α/2; 2k + 2) / 2]`` around the count k."""
+def _count_estimate(count: int, observed: int, excluded: int, confidence: float) -> Estimate:
+    """Garwood interval ``[χ²(α/2; 2k) / 2, χ²(1 − α/2; 2k + 2) / 2]`` around the count k.
+
+    ``observed`` is the number of units the events were counted among (``n``).
+    """
     alpha = 1 - check_confidence(confidence)
     low = float(stats.chi2.ppf(alpha / 2, 2 * count)) / 2 if count else 0.0
     high = float(stats.chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2
@@ -324,7 +343,7 @@ def _count_estimate(count: int, excluded: int, confidence: float) -> Estimate:
         value=float(count),
         ci_low=low,
         ci_high=high,
-        n=count,
+        n=observed,
         confidence=confidence,
         method=GARWOOD_METHOD,
         excluded=excluded,
@@ -341,14 +360,16 @@ def count_estimate(k: int, *, confidence: float = DEFAULT_CONFIDENCE) -> Estimat
     not NaN, and it carries no warning, although ``Estimate.is_empty`` is True because n = 0.
     ValueError unless ``k`` is a whole number >= 0.
     """
-    return _count_estimate(_check_count("k", k), 0, confidence)
+    count = _check_count("k", k)
+    return _count_estimate(count, count, 0, confidence)
 
 
 def count_of(flags: Iterable[object], *, confidence: float = DEFAULT_CONFIDENCE) -> Estimate:
     """Number of true flags (e.g. ``tickets.is_complaint``) with its Garwood interval.
 
-    As :func:`count_estimate` on ``k = #true``; missing flags are excluded and counted in
+    As :func:`count_estimate` on ``k = #true``, except that ``n`` is the number of known flags
+    (the contacts the complaints were counted among); missing flags are excluded and counted in
     ``excluded``, other non-boolean values raise ValueError.
     """
     known, missing = _flags(flags)
-    return _count_estimate(int(known.sum()), missing, confidence)
+    return _count_estimate(int(known.sum()), len(known), missing, confidence)

@@ -77,8 +77,9 @@ def apply_slice(
     """Restrict the tables to ``slice_``.
 
     ``tickets`` and ``surveys`` must carry the context columns (:func:`ticket_context`,
-    :func:`survey_context`). Customers are kept when they match the segment/region filters and,
-    if a department or channel is selected, had at least one contact with it.
+    :func:`survey_context`). Customers are restricted by the customer dimensions (segment,
+    region) only: which customers a department or channel *served* depends on the period a
+    metric looks at (see :func:`served_before`), so it cannot be fixed here.
     """
     keep_tickets = pd.Series(True, index=tickets.index)
     keep_surveys = pd.Series(True, index=surveys.index)
@@ -88,10 +89,18 @@ def apply_slice(
         keep_surveys &= surveys[dim].isin(values)
         if DIMENSIONS[dim] == "customers":
             keep_customers &= customers[dim].isin(values)
-    if any(DIMENSIONS[d] == "tickets" for d in slice_.active):
-        served = tickets.loc[keep_tickets, "customer_id"].unique()
-        keep_customers &= customers["customer_id"].isin(served)
     return customers.loc[keep_customers], tickets.loc[keep_tickets], surveys.loc[keep_surveys]
+
+
+def served_before(customers: pd.DataFrame, tickets: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Customers with at least one of ``tickets`` created before ``day``.
+
+    With a department or channel filter, the customers a churn rate is about are those the
+    department or channel had served *before* the period began; counting later contacts too
+    would keep only customers known to have survived, biasing churn down.
+    """
+    served = tickets.loc[tickets["created_at"] < day, "customer_id"].unique()
+    return customers.loc[customers["customer_id"].isin(served)]
 
 
 def options(frame: pd.DataFrame, dimension: str) -> list[str]:

@@ -66,7 +66,7 @@ def _source_indicator(spec: SourceSpec, loaded: data.Loaded | None) -> None:
         info = loaded.dataset.source
         first, last = coverage(loaded)
         name = info.name if info else mask_url(spec.url)
-        read_at = f" · read {info.loaded_at:%Y-%m-%d %H:%M}" if info else ""
+        read_at = f" · read {info.loaded_at:%Y-%m-%d %H:%M} UTC" if info else ""
         st.caption(
             f":green[●] **{name}**  \nData {first:%d %b %Y} – {last:%d %b %Y}{read_at}"
         )

@@ -13,7 +13,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analysis.views import Slice, apply_slice, survey_context, ticket_context
+from analysis.kpis import Tables
+from analysis.views import DIMENSIONS, Slice, apply_slice, survey_context, ticket_context
 from data_connectors import demo
 from data_connectors.dataset import Dataset
 from data_connectors.errors import DataSourceError
@@ -23,6 +24,9 @@ from data_connectors.validation import ValidationReport
 from dashboard.sources import SourceSpec, demo_path
 
 VERSION_TTL = 30  # seconds between checks of whether the source's data changed
+#: Re-read at least this often: the version fingerprint cannot see an edit that changes neither
+#: row counts nor the latest timestamps (a corrected department, say).
+LOAD_TTL = 3600
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def data_version(spec: SourceSpec) -> str:
     return source_version(spec.url, _mapping(spec))
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading the data source…")
+@st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner="Reading the data source…")
 def load(spec: SourceSpec, version: str) -> Loaded:
     """Read, validate and prepare the source's canonical tables (``version`` keys the cache)."""
     name = "Demo helpdesk (SQLite)" if spec.kind == "demo" else None
@@ -102,3 +106,9 @@ def view(loaded: Loaded, start: date, end: date, slice_: Slice) -> View:
         loaded.dataset.customers, loaded.tickets, loaded.surveys, slice_
     )
     return View(customers, tickets, surveys, start, end, slice_)
+
+
+def tables(view_: View) -> Tables:
+    """The view as analysis.kpis expects it (churn base follows a department/channel filter)."""
+    served_only = any(DIMENSIONS[dim] == "tickets" for dim in view_.slice.active)
+    return Tables(view_.customers, view_.tickets, view_.surveys, served_only)

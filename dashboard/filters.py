@@ -38,6 +38,7 @@ def sidebar_filters(loaded: Loaded) -> tuple[date, date, Slice]:
     """Draw the global filters; return the period and the dimension slice."""
     first, last = coverage(loaded)
     default_start = max(first, last - timedelta(days=DEFAULT_PERIOD_DAYS - 1))
+    _warn_about_unusable_link_values(loaded, first, last)
     with st.sidebar:
         st.subheader("Filters")
         period = st.date_input(
@@ -69,11 +70,30 @@ def sidebar_filters(loaded: Loaded) -> tuple[date, date, Slice]:
     return start, end, Slice(selected)
 
 
+def _warn_about_unusable_link_values(loaded: Loaded, first: date, last: date) -> None:
+    """A shared link whose values this data lacks would silently show another view: say so.
+
+    Streamlit drops invalid bound query parameters, so they are checked before the widgets.
+    """
+    dropped = []
+    for dim, table in DIMENSIONS.items():
+        frame = loaded.tickets if table == "tickets" else loaded.dataset.customers
+        known = set(options(frame, dim))
+        dropped += [f"{LABELS[dim]} “{v}”" for v in st.query_params.get_all(dim) if v not in known]
+    for value in st.query_params.get_all("period"):
+        day = pd.to_datetime(value, errors="coerce", format="ISO8601")
+        if pd.isna(day) or not first <= day.date() <= last:
+            dropped.append(f"period date “{value}” (data covers {first:%d %b %Y} – {last:%d %b %Y})")
+    if dropped:
+        st.warning("The link asked for values this data does not have, so they are not applied: "
+                   + "; ".join(dropped) + ".")
+
+
 def _period_bounds(period: object, default_start: date, last: date) -> tuple[date, date]:
     """A date_input range may be half-picked (one date) while the user is choosing."""
     if isinstance(period, tuple | list):
         if len(period) == 2:
-            return period[0], period[1]
+            return min(period), max(period)  # a hand-edited link may give them reversed
         if len(period) == 1:
             return period[0], period[0]
     if isinstance(period, date):

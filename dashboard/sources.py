@@ -50,9 +50,28 @@ def configured_source() -> SourceSpec:
     return demo_spec()
 
 
+def connect_form_allowed() -> bool:
+    """May viewers point this server at another database from the Data sources page?
+
+    Only on the embedded demo (nothing to protect) or when ``[loyalty_lens]
+    allow_connect_form = true`` is set in secrets: on a configured deployment the form would let
+    any viewer open any database or file the server can reach.
+    """
+    if configured_source().origin in (demo_spec().origin, "Data sources page"):
+        return True
+    return str(_secret_section("loyalty_lens").get("allow_connect_form", "")).lower() == "true"
+
+
 def _secret_connection() -> dict[str, str]:
+    return _secret_section("connections", SECRETS_CONNECTION)
+
+
+def _secret_section(*path: str) -> dict[str, str]:
+    """A section of secrets.toml as plain strings ({} when there is no secrets file)."""
     try:
-        section = st.secrets.get("connections", {}).get(SECRETS_CONNECTION, {})
+        section = st.secrets
+        for key in path:
+            section = section.get(key, {})
     except FileNotFoundError:  # no secrets.toml at all: the normal case for the demo
         return {}
     return {key: str(value) for key, value in dict(section).items()}

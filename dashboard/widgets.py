@@ -34,7 +34,9 @@ def kpi_tile(kpi: KpiComparison, *, period_label: str) -> None:
     definition = METRICS[kpi.key]
     current, change = kpi.current, kpi.change
     delta, description, color = None, None, "off"
-    if change is not None and not math.isnan(change.change):
+    if change is None:
+        description = "no earlier data to compare"
+    elif not math.isnan(change.change):
         delta = _CHANGE_FORMATS[definition.unit].format(change.change)
         if change.significant:
             description = "significant"
@@ -56,10 +58,20 @@ def kpi_tile(kpi: KpiComparison, *, period_label: str) -> None:
             else "no interval"
         )
         before = f" (before: {kpi.previous.n:,})" if kpi.previous is not None else ""
-        st.caption(f"{interval} · n = {current.n:,}{before}")
+        unit = " contacts" if definition.unit == "count" else ""
+        st.caption(f"{interval} · n = {current.n:,}{unit}{before}")
         for note in current.warnings:
             st.caption(f":orange[{note}]")
         with st.popover("Definition", icon=":material/info:", key=f"kpi_{kpi.key}_definition"):
             st.markdown(explain(kpi.key, current))
             if change is not None and not math.isnan(change.change):
                 st.markdown(_change_text(change, definition.unit, period_label))
+            elif kpi.note:
+                st.caption(kpi.note)
+
+
+def unavailable_tile(key: str, missing: list[str]) -> None:
+    """A tile for a metric the source cannot support, naming the columns that would enable it."""
+    with st.container(border=True, key=f"kpi_{key}"):
+        st.markdown(f"**{METRICS[key].name}**")
+        st.caption(f"Not available: the data source has no {', '.join(missing)}.")

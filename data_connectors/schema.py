@@ -31,6 +31,15 @@ class Column:
     description: str = ""
     minimum: float | None = None
     allowed: tuple[str, ...] | None = None
+    #: A bad value in an optional column is cleared and the row kept, unless the value is
+    #: what the row is about (a churn date): then the row is rejected, as for required columns.
+    rejects_row: bool = False
+    #: Dates in the future are accepted (a scheduled cancellation), else rejected.
+    future_allowed: bool = False
+
+    @property
+    def bad_value_rejects_row(self) -> bool:
+        return self.required or self.rejects_row
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,13 @@ CUSTOMERS = Table(
     columns=(
         Column("customer_id", Kind.ID, required=True, description="Unique customer identifier"),
         Column("signup_date", Kind.DATETIME, required=True, description="Start of relationship"),
-        Column("churn_date", Kind.DATETIME, description="End of relationship; empty while active"),
+        Column(
+            "churn_date",
+            Kind.DATETIME,
+            rejects_row=True,
+            future_allowed=True,
+            description="End of relationship (may be a scheduled future date); empty while active",
+        ),
         Column("segment", Kind.CATEGORY, description="Customer segment (e.g. SMB, Enterprise)"),
         Column("region", Kind.CATEGORY, description="Region or market"),
         Column("acquisition_channel", Kind.CATEGORY, description="How the customer was won"),

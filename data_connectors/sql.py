@@ -110,6 +110,15 @@ def create_read_only_engine(url: str, *, timeout_seconds: float = 30) -> sa.Engi
     return engine
 
 
+#: Seconds to wait for a connection: an unreachable host should fail fast, whatever the
+#: statement time limit, since every page view would wait for it.
+CONNECT_TIMEOUT = 5
+
+
+def _connect_timeout(timeout: float) -> int:
+    return max(1, math.ceil(min(timeout, CONNECT_TIMEOUT)))
+
+
 def _sqlite(url: URL, timeout: float) -> tuple[URL, dict[str, Any]]:
     """Point the URL at the file through a read-only SQLite URI; refuse a missing file."""
     database = url.database or ""
@@ -136,7 +145,7 @@ def _postgresql(url: URL, timeout: float) -> tuple[URL, dict[str, Any]]:
             f"-c statement_timeout={math.ceil(timeout * 1000)}",
         ]
     ).strip()
-    connect_args = {"options": options, "connect_timeout": max(2, math.ceil(timeout))}
+    connect_args = {"options": options, "connect_timeout": _connect_timeout(timeout)}
     return url.difference_update_query(["options"]), {
         "connect_args": connect_args,
         "isolation_level": "REPEATABLE READ",
@@ -145,11 +154,17 @@ def _postgresql(url: URL, timeout: float) -> tuple[URL, dict[str, Any]]:
 
 def _mysql(url: URL, timeout: float) -> tuple[URL, dict[str, Any]]:
     """A connect timeout; the session settings follow in :func:`_set_mysql_session`."""
-    return url, {"connect_args": {"connect_timeout": max(1, math.ceil(timeout))}}
+    return url, {"connect_args": {"connect_timeout": _connect_timeout(timeout)}}
 
 
 def _limit_sqlite_statements(engine: sa.Engine, timeout: float) -> None:
-    """Interrupt any statement still running after ``timeout`` seconds (as datasette does)."""
+    """Refuse every write, and interrupt any statement still running after ``timeout`` seconds
+    (as datasette does). ``mode=ro`` protects the main file only; ``query_only`` also covers an
+    ATTACHed one."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _query_only(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.execute("PRAGMA query_only = ON")
 
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _start_clock(conn: sa.Connection, *_: Any) -> None:

@@ -1,9 +1,12 @@
 """Validate raw tables against the canonical schema: keep every valid row, report every bad one.
 
 One call checks everything at once. A missing table or required column makes the table unusable
-and raises :class:`~data_connectors.errors.SchemaError` naming all of them. Every other problem
-rejects only the row it is on, and is reported as (table, row, record id, column, value, reason);
-rows without problems are always kept.
+and raises :class:`~data_connectors.errors.SchemaError` naming all of them. Every other problem is
+reported as (table, row, record id, column, value, reason, action). A bad value in a required
+column, a duplicate key, a score out of range or a bad churn date rejects its row; a bad value in
+an optional column (a first reply stamped a second before the ticket, a negative wait) is cleared
+and the row kept, since the rest of the row is still good evidence. Rows without problems are
+always kept.
 
 Foreign keys are checked against the identifiers the source holds, whether or not the referenced
 row itself passed validation: a ticket is not dropped because its customer row had a bad date.
@@ -21,7 +24,9 @@ from data_connectors.dataset import DTYPES, Dataset, SourceInfo, empty_table
 from data_connectors.errors import SchemaError
 from data_connectors.schema import SCORE_RANGES, TABLES, Column, Kind, Table
 
-PROBLEM_COLUMNS = ["table", "row", "record_id", "column", "value", "reason"]
+PROBLEM_COLUMNS = ["table", "row", "record_id", "column", "value", "reason", "action"]
+#: What validation did about a problem: the row is left out, or only the bad value is.
+REJECTED, CLEARED = "row rejected", "value cleared"
 
 #: Text accepted as a boolean, compared in lower case.
 BOOLEAN_WORDS: dict[str, bool] = {
@@ -38,8 +43,9 @@ class ValidationReport:
     """What validation accepted and rejected.
 
     ``problems`` has one row per problem (columns :data:`PROBLEM_COLUMNS`; ``row`` is the
-    1-based position in the source table). ``rejected`` holds, per table, the rejected source
-    rows as they were read, with ``row`` and ``rejection_reason`` columns added.
+    1-based position in the source table; ``action`` is :data:`REJECTED` or :data:`CLEARED`).
+    ``rejected`` holds, per table, the rejected source rows as they were read, with ``row`` and
+    ``rejection_reason`` columns added.
     """
 
     problems: pd.DataFrame
@@ -59,6 +65,9 @@ class ValidationReport:
                     "read": read,
                     "accepted": read - len(self.rejected.get(name, ())),
                     "rejected": len(self.rejected.get(name, ())),
+                    "values cleared": int(
+                        ((self.problems["table"] == name) & (self.problems["action"] == CLEARED)).sum()
+                    ),
                 }
                 for name, read in self.rows_read.items()
             ]
@@ -82,7 +91,17 @@ class ValidationReport:
         combined = pd.concat(frames, ignore_index=True)
         first = ["table", "row", "rejection_reason"]
         combined = combined[first + [c for c in combined.columns if c not in first]]
-        return combined.to_csv(index=False).encode("utf-8")
+        return _defuse_formulas(combined).to_csv(index=False).encode("utf-8")
+
+
+def _defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that spreadsheets would run as formulas (=, +, -, @) with an apostrophe.
+
+    OWASP "CSV injection": rejected rows are exactly the untrusted values a user opens in Excel.
+    """
+    text = frame.astype("str")
+    risky = text.apply(lambda column: column.str.match(r"^[=+\-@]", na=False))
+    return text.mask(risky, "'" + text)
 
 
 def validate(
@@ -139,8 +158,11 @@ def validate(
             tables[name], supplied[name] = empty_table(name), frozenset()
             continue
         frame = parsed[name]
-        bad_rows = problem_frame.loc[problem_frame["table"] == name]
-        bad_positions = np.unique(bad_rows["row"].to_numpy(dtype=np.int64) - 1)
+        mine = problem_frame.loc[problem_frame["table"] == name]
+        _clear_values(frame, mine.loc[mine["action"] == CLEARED])
+        rejecting = mine.loc[mine["action"] == REJECTED, "row"]
+        bad_positions = np.unique(rejecting.to_numpy(dtype=np.int64) - 1)
+        bad_rows = mine.loc[mine["row"].isin(bad_positions + 1)]
         keep = np.ones(len(frame), dtype=bool)
         keep[bad_positions] = False
         tables[name] = frame.loc[keep].reset_index(drop=True)
@@ -151,6 +173,12 @@ def validate(
         rejected[name] = _rejected_rows(raw[name].reset_index(drop=True), bad_rows, bad_positions)
     report = ValidationReport(problem_frame, rows_read, rejected)
     return Dataset(tables, supplied, source), report
+
+
+def _clear_values(frame: pd.DataFrame, cleared: pd.DataFrame) -> None:
+    """Blank the cells whose value was rejected while their row is kept (in place)."""
+    for column, rows in cleared.groupby("column")["row"]:
+        frame.loc[rows.to_numpy(dtype=np.int64) - 1, column] = None
 
 
 def _check_structure(raw: Mapping[str, pd.DataFrame | None], partial: bool) -> None:
@@ -191,7 +219,7 @@ def _check_rows(
         report(unparseable, col.name, reason)
         if col.required:
             report(values.isna() & ~unparseable, col.name, "required value is missing")
-        if col.kind is Kind.DATETIME:
+        if col.kind is Kind.DATETIME and not col.future_allowed:
             report(values > as_of + FUTURE_TOLERANCE, col.name, "date is in the future")
         parsed[col.name] = values
     clean = pd.DataFrame(parsed, index=frame.index)
@@ -200,7 +228,8 @@ def _check_rows(
         key = clean[table.primary_key]
         dup = key.duplicated(keep="first") & key.notna()
         if dup.any():
-            first_row = key.groupby(key, sort=False).transform(lambda s: s.index[0] + 1)
+            positions = pd.Series(np.arange(1, len(key) + 1), index=key.index)
+            first_row = positions.groupby(key, sort=False).transform("min")
             report(
                 dup,
                 table.primary_key,
@@ -230,7 +259,7 @@ def _parse(col: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series, str]:
         return values, pd.Series(False, index=raw.index), ""
     if col.kind is Kind.DATETIME:
         values = _as_datetime(raw)
-        return values, present & values.isna(), "not a date/time"
+        return values, present & values.isna(), "not an ISO 8601 date/time"
     if col.kind is Kind.BOOLEAN:
         values = _as_boolean(raw)
         return values, present & values.isna(), "not true/false (or yes/no, 1/0)"
@@ -259,10 +288,9 @@ def _as_datetime(raw: pd.Series) -> pd.Series:
         return raw.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
     if pd.api.types.is_datetime64_dtype(raw):
         return raw.astype("datetime64[ns]")
+    # ISO 8601 only: other layouts (31.01.2024, 01/02/2024) are ambiguous or locale-bound and
+    # are parsed by the upload path, which asks the user instead of guessing.
     values = pd.to_datetime(raw, errors="coerce", utc=True, format="ISO8601")
-    retry = values.isna() & raw.notna()
-    if retry.any():
-        values.loc[retry] = pd.to_datetime(raw[retry], errors="coerce", utc=True, format="mixed")
     return values.dt.tz_localize(None).astype("datetime64[ns]")
 
 
@@ -324,6 +352,8 @@ def _problem_rows(
 ) -> pd.DataFrame:
     positions = np.flatnonzero(mask)
     reasons = reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason
+    definition = TABLES[table]
+    rejects = column == definition.primary_key or definition.column(column).bad_value_rejects_row
     return pd.DataFrame(
         {
             "table": table,
@@ -332,6 +362,7 @@ def _problem_rows(
             "column": column,
             "value": frame[column].astype("str").to_numpy()[positions],
             "reason": reasons,
+            "action": REJECTED if rejects else CLEARED,
         }
     )
 

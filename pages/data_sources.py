@@ -8,7 +8,7 @@ from data_connectors.schema import TABLES
 from data_connectors.sql import mask_url
 from dashboard import context
 from dashboard.errors import show_error
-from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec
+from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec, connect_form_allowed, demo_spec
 
 st.title("Data sources")
 ctx = context.get()
@@ -19,34 +19,52 @@ with st.container(border=True):
     st.markdown(
         f"**{info.name if info else 'Unavailable'}** · `{mask_url(ctx.spec.url)}`  \n"
         f"Configured by: {ctx.spec.origin}"
-        + (f" · read {info.loaded_at:%Y-%m-%d %H:%M:%S} · data version `{info.version[:12]}`" if info else "")
+        + (
+            f" · read {info.loaded_at:%Y-%m-%d %H:%M:%S} UTC · data version `{info.version[:12]}`"
+            if info
+            else ""
+        )
     )
     if ctx.error is not None:
-        show_error(ctx.error)
-
-with st.expander("Connect another database", expanded=ctx.loaded is None):
-    st.caption(
-        "Any SQLAlchemy URL, for example `postgresql+psycopg://user:pass@host/db`, "
-        "`mysql+pymysql://user:pass@host/db` or `sqlite:///path/to/file.sqlite`. The database "
-        "is opened read-only. For a permanent setting use `.streamlit/secrets.toml` "
-        "(see `secrets.toml.example`)."
-    )
-    with st.form("data_sources.connect"):
-        url = st.text_input("Database URL", type="password", key="data_sources.url")
-        mapping = st.text_input(
-            "Mapping file (optional)",
-            key="data_sources.mapping",
-            help="Needed when the database does not hold the canonical tables; "
-            "see data_connectors/mappings/.",
-        )
-        if st.form_submit_button("Connect", type="primary") and url.strip():
-            st.session_state[PAGE_CHOICE_KEY] = SourceSpec(
-                "sql", url.strip(), mapping.strip() or None, "Data sources page"
-            )
-            st.rerun()
-    if st.session_state.get(PAGE_CHOICE_KEY) and st.button("Back to the configured source"):
-        del st.session_state[PAGE_CHOICE_KEY]
+        show_error(ctx.error, on_sources_page=True)
+    if ctx.spec.kind != "demo" and st.button("Use the embedded demo instead", key="data_sources.demo"):
+        st.session_state[PAGE_CHOICE_KEY] = demo_spec()
         st.rerun()
+
+def connect_form() -> None:
+    """Point this session at another database (read-only), or back at the configured one."""
+    with st.expander("Connect another database", expanded=ctx.loaded is None):
+        st.caption(
+            "A SQLAlchemy URL, for example `postgresql+psycopg://user:pass@host/db`, "
+            "`mysql+pymysql://user:pass@host/db` or `sqlite:///path/to/file.sqlite`. The "
+            "database is opened read-only. For a permanent setting use "
+            "`.streamlit/secrets.toml` (see `secrets.toml.example`)."
+        )
+        with st.form("data_sources.connect"):
+            url = st.text_input("Database URL", type="password", key="data_sources.url")
+            mapping = st.text_input(
+                "Mapping file (optional)",
+                key="data_sources.mapping",
+                help="Needed when the database does not hold the canonical tables; "
+                "see data_connectors/mappings/.",
+            )
+            if st.form_submit_button("Connect", type="primary") and url.strip():
+                st.session_state[PAGE_CHOICE_KEY] = SourceSpec(
+                    "sql", url.strip(), mapping.strip() or None, "Data sources page"
+                )
+                st.rerun()
+        if st.session_state.get(PAGE_CHOICE_KEY) and st.button("Back to the configured source"):
+            del st.session_state[PAGE_CHOICE_KEY]
+            st.rerun()
+
+
+if connect_form_allowed():
+    connect_form()
+else:
+    st.caption(
+        "Connecting another database from this page is switched off for this deployment "
+        "(set `allow_connect_form = true` under `[loyalty_lens]` in secrets.toml to allow it)."
+    )
 
 if ctx.loaded is None:
     st.stop()
@@ -63,7 +81,16 @@ tables = pd.DataFrame(
         "last": [coverage["last"].get(name) for name in TABLES],
     }
 )
-st.dataframe(tables, hide_index=True, key="data_sources.tables")
+st.dataframe(
+    tables,
+    hide_index=True,
+    key="data_sources.tables",
+    column_config={
+        "rows": st.column_config.NumberColumn("rows", format="localized"),
+        "first": st.column_config.DatetimeColumn("first", format="YYYY-MM-DD HH:mm"),
+        "last": st.column_config.DatetimeColumn("last", format="YYYY-MM-DD HH:mm"),
+    },
+)
 
 left, right = st.columns(2)
 with left:

@@ -5,33 +5,34 @@ import streamlit as st
 from analysis.definitions import METRICS
 from analysis.kpis import OVERVIEW_KPIS, overview_kpis, survey_trend
 from analysis.periods import previous_period
-from dashboard import context
+from dashboard import context, data
 from dashboard.charts import trend_with_band
-from dashboard.widgets import kpi_tile
+from dashboard.filters import coverage
+from dashboard.widgets import kpi_tile, unavailable_tile
 
 view = context.require_view()
-dataset = context.get().loaded.dataset
+loaded = context.get().loaded
 
 st.title("Overview")
 before_start, before_end = previous_period(view.start, view.end)
 days = (view.end - view.start).days + 1
 st.caption(
-    f"{view.start:%d %b %Y} – {view.end:%d %b %Y} ({days} days), compared with "
-    f"{before_start:%d %b %Y} – {before_end:%d %b %Y}. A change is marked significant only when "
-    "its 95% test rejects “no change”; otherwise it is within noise."
+    f"{view.start:%d %b %Y} – {view.end:%d %b %Y} ({days} day{'s' if days != 1 else ''}), "
+    f"compared with {before_start:%d %b %Y} – {before_end:%d %b %Y}. A change is marked "
+    "significant only when its 95% test rejects “no change”; otherwise it is within noise."
 )
 
-available = [key for key in OVERVIEW_KPIS if not dataset.missing(METRICS[key].requires)]
-kpis = overview_kpis(view.customers, view.tickets, view.surveys, view.start, view.end, tuple(available))
-columns = st.columns(3)
+available = tuple(k for k in OVERVIEW_KPIS if not loaded.dataset.missing(METRICS[k].requires))
+kpis = overview_kpis(
+    data.tables(view), view.start, view.end, available, data_start=coverage(loaded)[0]
+)
+columns = st.columns(4)
 for index, key in enumerate(OVERVIEW_KPIS):
-    with columns[index % 3]:
+    with columns[index % 4]:
         if key in kpis:
             kpi_tile(kpis[key], period_label=f"previous {days} days")
         else:
-            with st.container(border=True):
-                st.markdown(f"**{METRICS[key].name}**")
-                st.caption(f"Not available: needs {', '.join(dataset.missing(METRICS[key].requires))}.")
+            unavailable_tile(key, loaded.dataset.missing(METRICS[key].requires))
 
 st.subheader("Monthly trends")
 st.caption(
@@ -43,6 +44,7 @@ for column, key, y_title in ((left, "nps", "NPS (−100…100)"), (right, "csi",
     with column:
         if key not in kpis:
             continue
-        figure = trend_with_band(survey_trend(view.surveys, key), title=METRICS[key].name, y_title=y_title)
+        trend = survey_trend(view.surveys, key)
+        figure = trend_with_band(trend, title=METRICS[key].name, y_title=y_title)
         figure.add_vrect(x0=view.start, x1=view.end, fillcolor="grey", opacity=0.08, line_width=0)
         st.plotly_chart(figure, key=f"overview.trend_{key}")

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.kpis import overview_kpis, survey_trend
+from analysis.kpis import Tables, overview_kpis, survey_trend
 from analysis.rates import churn_change, count_change, proportion_change
-from analysis.views import Slice, apply_slice, survey_context, ticket_context
+from analysis.views import Slice, apply_slice, served_before, survey_context, ticket_context
 
 
 def test_proportion_change_matches_newcombe_1998_example():
@@ -86,7 +86,7 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 def test_overview_kpis_hand_computed():
     customers, tickets, surveys = _tables()
-    kpis = overview_kpis(customers, tickets, surveys, "2026-03-01", "2026-03-31")
+    kpis = overview_kpis(Tables(customers, tickets, surveys), "2026-03-01", "2026-03-31")
     # March NPS answers 10, 3, 9, 8 → 2 promoters, 1 detractor of 4 → NPS 25.
     assert kpis["nps"].current.value == pytest.approx(25.0)
     assert kpis["nps"].current.n == 4
@@ -119,7 +119,7 @@ def test_churn_change_counts_each_period_on_its_own_base():
 def test_unknown_kpi_is_an_argument_error():
     customers, tickets, surveys = _tables()
     with pytest.raises(ValueError, match="unknown KPI"):
-        overview_kpis(customers, tickets, surveys, "2026-03-01", "2026-03-31", keys=("revenue",))
+        overview_kpis(Tables(customers, tickets, surveys), "2026-03-01", "2026-03-31", keys=("revenue",))
 
 
 def test_survey_trend_per_month():
@@ -141,7 +141,7 @@ def test_survey_context_takes_ticket_or_last_contact_department():
     assert enriched.loc["3", "region"] == "Poland"
 
 
-def test_slice_by_department_keeps_customers_served():
+def test_slice_by_department_restricts_tickets_and_surveys_not_customers():
     customers, tickets, surveys = _tables()
     t = ticket_context(tickets, customers)
     s = survey_context(surveys, tickets, customers)
@@ -149,8 +149,39 @@ def test_slice_by_department_keeps_customers_served():
         customers, t, s, Slice({"department": ("Delivery",), "segment": ()})
     )
     assert kept_tickets["ticket_id"].tolist() == ["t2", "t4"]
-    assert sorted(kept_customers["customer_id"]) == ["b", "d"]
     assert set(kept_surveys["department"]) == {"Delivery"}
+    assert len(kept_customers) == 4  # who was served depends on the period: see served_before
+
+
+def test_churn_under_a_department_filter_counts_customers_served_before_the_period():
+    """Billing served a (t1, 5 Feb) and c (t3, 5 Mar). For March, only a had been served before
+    1 Mar: a stayed → churn 0 % of n = 1. Counting c too (served only during March, left on
+    20 Mar) would give 50 %; keeping every customer ever served is the bias this avoids."""
+    customers, tickets, surveys = _tables()
+    t = ticket_context(tickets, customers)
+    sliced = apply_slice(
+        customers, t, survey_context(surveys, tickets, customers), Slice({"department": ("Billing",)})
+    )
+    kpis = overview_kpis(Tables(*sliced, served_only=True), "2026-03-01", "2026-03-31")
+    assert (kpis["churn"].current.value, kpis["churn"].current.n) == (0.0, 1)
+    assert kpis["churn"].previous.n == 0  # nobody had been served by Billing before 29 Jan
+
+
+def test_no_comparison_when_the_previous_period_is_before_the_data():
+    customers, tickets, surveys = _tables()
+    kpis = overview_kpis(
+        Tables(customers, tickets, surveys), "2026-03-01", "2026-03-31", data_start="2026-02-05"
+    )
+    assert kpis["nps"].previous is None and kpis["nps"].change is None
+    assert "starts before the data" in kpis["nps"].note
+    assert kpis["nps"].current.value == pytest.approx(25.0)
+
+
+def test_complaint_change_from_zero_can_be_significant():
+    """E-test for 0 vs 10 events in equal exposure: scipy.stats.poisson_means_test(10, 1, 0, 1)
+    gives p = 0.00157 (< 0.05); a zero count is an observation, not an empty sample."""
+    result = count_change(0, 10)
+    assert result.p_value < 0.01 and result.significant
 
 
 def test_slice_rejects_unknown_dimension():

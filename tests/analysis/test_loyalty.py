@@ -348,3 +348,13 @@ def test_mean_change_needs_two_answers_per_side() -> None:
     result = csat_change([5], [4, 5]).mean
     assert result.change == pytest.approx(-0.5)
     assert math.isnan(result.p_value) and result.significant is False
+
+
+def test_adjusted_wald_interval_literal_worked_example() -> None:
+    """5 promoters, 3 passives, 2 detractors (NPS 30). Worked by hand from Rocks (2016):
+    ñ = 10 + 3 = 13, p̃ = 5.75/13 = 0.442308, d̃ = 2.75/13 = 0.211538, NPS̃ = 0.230769,
+    Ṽ = p̃ + d̃ − (p̃ − d̃)² = 0.600592, se = sqrt(Ṽ/ñ) = 0.214940,
+    interval 0.230769 ± 1.959964 · 0.214940 = [−0.190506, 0.652045] → [−19.05, 65.20]."""
+    result = nps([10] * 5 + [7] * 3 + [3] * 2)
+    assert result.value == pytest.approx(30.0)
+    assert (result.ci_low, result.ci_high) == pytest.approx((-19.0506, 65.2045), abs=1e-3)

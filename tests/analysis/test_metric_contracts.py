@@ -81,7 +81,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("rate_of", rate_of, _known_flags, []),
     Metric("churn_rate", _churn, _customers_at_start, ([], [])),
     # A count of zero events is an observed 0, not missing data (see rates.count_estimate).
-    Metric("count_of", count_of, lambda f: sum(1 for x in f if x is True), [], empty_is_nan=False),
+    Metric("count_of", count_of, _known_flags, [], empty_is_nan=False),
 )
 BY_NAME = {metric.name: metric for metric in METRICS}
 

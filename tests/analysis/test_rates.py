@@ -199,6 +199,6 @@ def test_count_bad_arguments(k: object) -> None:
 
 def test_count_of_flags() -> None:
     result = count_of([True, False, None, True, True])
-    assert (result.value, result.n, result.excluded) == (3.0, 3, 1)
+    assert (result.value, result.n, result.excluded) == (3.0, 4, 1)  # n: known flags
     with pytest.raises(ValueError):
         count_of(["yes"])

@@ -112,7 +112,8 @@ def test_round_trip_keeps_values_and_reports_the_bad_row(canonical_url):
 
     problems = report.problems.drop(columns="reason").to_dict("records")
     assert problems == [
-        {"table": "surveys", "row": 4, "record_id": "R04", "column": "score", "value": "11.0"}
+        {"table": "surveys", "row": 4, "record_id": "R04", "column": "score", "value": "11.0",
+         "action": "row rejected"}
     ]
     assert report.problems.loc[0, "reason"] == "nps score must be a whole number 0–10"
     assert report.rows_read == {"customers": 4, "tickets": 4, "surveys": 5, "qa_reviews": 3}
@@ -391,3 +392,18 @@ def test_missing_sqlite_file_is_named_and_not_created(tmp_path):
 )
 def test_mask_url(url, masked):
     assert mask_url(url) == masked
+
+
+def test_sqlite_reader_cannot_write_through_an_attached_file(sqlite_url, tmp_path):
+    """mode=ro guards the main file only; PRAGMA query_only must stop writes to ATTACHed ones."""
+    sa.create_engine(sqlite_url).dispose()
+    other = tmp_path / "other.sqlite"
+    sa.create_engine(f"sqlite:///{other}").connect().close()  # an existing, writable file
+    engine = create_read_only_engine(sqlite_url)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"ATTACH DATABASE '{other}' AS other")
+            with pytest.raises(sa.exc.DBAPIError, match="readonly|read-only|query_only"):
+                connection.exec_driver_sql("CREATE TABLE other.t (x INTEGER)")
+    finally:
+        engine.dispose()

@@ -74,7 +74,7 @@ def test_every_problem_reported_with_table_row_column_and_reason(result):
         2: {("churn_date", "churn_date is before signup_date")},
         3: {("referred_by", "no customers row with customer_id = this value")},
         4: {("customer_id", "duplicate customer_id (first at row 3)")},
-        5: {("signup_date", "not a date/time")},
+        5: {("signup_date", "not an ISO 8601 date/time")},
     }
     assert _problems_at(report, "tickets") == {
         2: {
@@ -107,18 +107,60 @@ def test_problem_rows_carry_the_offending_value_and_record_id(result):
 
 def test_valid_rows_are_all_kept_with_parsed_values(result):
     dataset, report = result
-    assert dataset.customers["customer_id"].tolist() == ["c1", "c5"]
-    assert dataset.tickets["ticket_id"].tolist() == ["t1"]
-    assert dataset.surveys["response_id"].tolist() == ["1", "3"]
+    # Rows whose only problems are in optional columns are kept with those values cleared.
+    assert dataset.customers["customer_id"].tolist() == ["c1", "c3", "c5"]
+    assert dataset.tickets["ticket_id"].tolist() == ["t1", "t2", "t4"]
+    assert dataset.surveys["response_id"].tolist() == ["1", "3", "5"]
     t1 = dataset.tickets.iloc[0]
     assert t1["created_at"] == pd.Timestamp("2026-01-10 09:00")
     assert bool(t1["is_complaint"]) is True
     assert t1["wait_seconds"] == 12.5
     assert dataset.surveys.iloc[0]["survey_type"] == "nps"
     summary = report.summary().set_index("table")
-    assert summary.loc["customers"].tolist() == [6, 2, 4]
-    assert summary.loc["tickets"].tolist() == [5, 1, 4]
-    assert summary.loc["surveys"].tolist() == [7, 2, 5]
+    # read, accepted, rejected, values cleared
+    assert summary.loc["customers"].tolist() == [6, 3, 3, 1]
+    assert summary.loc["tickets"].tolist() == [5, 3, 2, 4]
+    assert summary.loc["surveys"].tolist() == [7, 3, 4, 1]
+
+
+def test_bad_optional_values_are_cleared_and_their_rows_kept(result):
+    dataset, report = result
+    t2 = dataset.tickets.set_index("ticket_id").loc["t2"]
+    assert pd.isna(t2["first_response_at"]) and pd.isna(t2["wait_seconds"])
+    assert bool(t2["is_complaint"]) is False  # the good values of the row stay
+    assert pd.isna(dataset.tickets.set_index("ticket_id").loc["t4", "transfers"])
+    assert pd.isna(dataset.customers.set_index("customer_id").loc["c3", "referred_by"])
+    assert pd.isna(dataset.surveys.set_index("response_id").loc["5", "ticket_id"])
+    actions = report.problems.set_index(["table", "row", "column"])["action"]
+    assert actions[("tickets", 2, "wait_seconds")] == "value cleared"
+    assert actions[("tickets", 3, "customer_id")] == "row rejected"
+    assert actions[("customers", 2, "churn_date")] == "row rejected"  # what the row is about
+
+
+def test_future_churn_date_is_a_scheduled_cancellation():
+    customers = pd.DataFrame(
+        {"customer_id": ["c1"], "signup_date": ["2025-01-01"], "churn_date": ["2026-12-31"]}
+    )
+    dataset, report = validate({"customers": customers}, as_of=AS_OF, partial=True)
+    assert report.is_clean
+    assert dataset.customers["churn_date"].iloc[0] == pd.Timestamp("2026-12-31")
+
+
+def test_non_iso_dates_are_not_guessed():
+    customers = pd.DataFrame({"customer_id": ["c1", "c2"], "signup_date": ["01/02/2025", "2025-02-01"]})
+    dataset, report = validate({"customers": customers}, as_of=AS_OF, partial=True)
+    assert dataset.customers["customer_id"].tolist() == ["c2"]
+    assert report.problems["reason"].tolist() == ["not an ISO 8601 date/time"]
+
+
+def test_duplicate_ids_on_a_large_table_are_found_quickly():
+    ids = [f"t{i}" for i in range(200_000)] + ["t5", "t7"]
+    tickets = pd.DataFrame({"ticket_id": ids, "customer_id": "c1", "created_at": "2026-01-01"})
+    _, report = validate({"tickets": tickets}, as_of=AS_OF, partial=True)
+    assert report.problems["reason"].tolist() == [
+        "duplicate ticket_id (first at row 6)",
+        "duplicate ticket_id (first at row 8)",
+    ]
 
 
 def test_booleans_in_several_languages():
@@ -142,7 +184,7 @@ def test_booleans_in_several_languages():
 def test_rejected_rows_download_as_csv_with_reason(result):
     _, report = result
     frame = pd.read_csv(io.BytesIO(report.rejected_csv()), dtype=str)
-    assert len(frame) == 4 + 4 + 5
+    assert len(frame) == 3 + 2 + 4
     assert {"table", "row", "rejection_reason"} <= set(frame.columns)
     row = frame.query("table == 'surveys' and row == '4'").iloc[0]
     assert row["rejection_reason"] == "score: nps score must be a whole number 0–10"
@@ -202,3 +244,18 @@ def test_partial_upload_of_one_table_validates_alone():
     assert dataset.customers.empty and dataset.tickets.empty
     with pytest.raises(SchemaError, match="table 'customers' is missing"):
         validate({"surveys": surveys}, as_of=AS_OF)
+
+
+def test_rejected_rows_csv_defuses_spreadsheet_formulas():
+    surveys = pd.DataFrame(
+        {
+            "response_id": ["r1"],
+            "customer_id": ["=HYPERLINK(\"http://x\")"],
+            "responded_at": ["2026-01-01"],
+            "survey_type": ["nps"],
+            "score": [12],
+        }
+    )
+    _, report = validate({"surveys": surveys}, as_of=AS_OF, partial=True)
+    frame = pd.read_csv(io.BytesIO(report.rejected_csv()), dtype=str)
+    assert frame.loc[0, "customer_id"] == "'=HYPERLINK(\"http://x\")"

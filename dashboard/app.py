@@ -27,6 +27,7 @@ navigation = st.navigation(
         ],
         "Data": [
             st.Page("../pages/data_sources.py", title="Data sources", icon=":material/database:"),
+            st.Page("../pages/uploads.py", title="Upload exports", icon=":material/upload_file:"),
         ],
     }
 )

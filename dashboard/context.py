@@ -19,28 +19,50 @@ _KEY = "app.context"
 @dataclass(frozen=True)
 class AppContext:
     spec: SourceSpec
+    choice: str  # a key of data.DATA_CHOICES
     loaded: data.Loaded | None
     error: LoyaltyLensError | None
     view: data.View | None
 
 
 def prepare() -> AppContext:
-    """Load the active source and draw the sidebar (filters, source indicator)."""
+    """Load the chosen data and draw the sidebar (data choice, filters, source indicator)."""
     spec = configured_source()
+    choice = _data_choice()
     loaded, error, view = None, None, None
     try:
-        if spec.kind == "demo":
+        if spec.kind == "demo" and choice != "uploads":
             data.ensure_demo_database()
-        loaded = data.current(spec)
+        loaded = data.current(spec, choice)
     except LoyaltyLensError as exc:
         error = exc
     if loaded is not None:
         start, end, slice_ = sidebar_filters(loaded)
         view = data.view(loaded, start, end, slice_)
     _source_indicator(spec, loaded)
-    ctx = AppContext(spec, loaded, error, view)
+    ctx = AppContext(spec, choice, loaded, error, view)
     st.session_state[_KEY] = ctx
     return ctx
+
+
+def _data_choice() -> str:
+    """Helpdesk database, uploaded exports or both: offered once exports have been uploaded."""
+    try:
+        has_uploads = not data.workspace().is_empty()
+    except LoyaltyLensError as exc:
+        st.sidebar.warning(f"Uploaded exports are unavailable: {exc}")
+        return "helpdesk"
+    if not has_uploads:
+        return "helpdesk"
+    return st.sidebar.selectbox(
+        "Data",
+        list(data.DATA_CHOICES),
+        format_func=data.DATA_CHOICES.get,
+        key="data",
+        bind="query-params",
+        help="Uploaded exports are kept in the app's workspace database; combined, an uploaded "
+        "record replaces the helpdesk database's record with the same id.",
+    )
 
 
 def get() -> AppContext:

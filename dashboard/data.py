@@ -16,11 +16,13 @@ import streamlit as st
 from analysis.kpis import Tables
 from analysis.views import DIMENSIONS, Slice, apply_slice, survey_context, ticket_context
 from data_connectors import demo
+from data_connectors.combine import combine
 from data_connectors.dataset import Dataset
 from data_connectors.errors import DataSourceError
 from data_connectors.mapping import Mapping
 from data_connectors.sql import read_dataset, source_version
 from data_connectors.validation import ValidationReport
+from data_connectors.workspace import Workspace
 from dashboard.sources import SourceSpec, demo_path
 
 VERSION_TTL = 30  # seconds between checks of whether the source's data changed
@@ -29,14 +31,34 @@ VERSION_TTL = 30  # seconds between checks of whether the source's data changed
 LOAD_TTL = 3600
 
 
+#: What the pages can work on: the helpdesk database (or the demo), uploaded exports, or both.
+DATA_CHOICES = {
+    "helpdesk": "Helpdesk database",
+    "uploads": "Uploaded exports",
+    "combined": "Both combined",
+}
+
+
 @dataclass(frozen=True)
 class Loaded:
-    """A validated dataset with the context columns the filters need."""
+    """A validated dataset with the context columns the filters need.
+
+    ``reports`` holds the validation report of each part that was read (label → report).
+    """
 
     dataset: Dataset
-    report: ValidationReport
+    reports: dict[str, ValidationReport]
     surveys: pd.DataFrame  # surveys + department, channel, segment, region
     tickets: pd.DataFrame  # tickets + segment, region
+
+
+def _prepared(dataset: Dataset, reports: dict[str, ValidationReport]) -> Loaded:
+    return Loaded(
+        dataset=dataset,
+        reports=reports,
+        surveys=survey_context(dataset.surveys, dataset.tickets, dataset.customers),
+        tickets=ticket_context(dataset.tickets, dataset.customers),
+    )
 
 
 @dataclass(frozen=True)
@@ -83,21 +105,47 @@ def data_version(spec: SourceSpec) -> str:
     return source_version(spec.url, _mapping(spec))
 
 
+def _read_helpdesk(spec: SourceSpec) -> tuple[Dataset, ValidationReport]:
+    name = "Demo helpdesk (SQLite)" if spec.kind == "demo" else None
+    return read_dataset(spec.url, _mapping(spec), source_name=name)
+
+
 @st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner="Reading the data source…")
 def load(spec: SourceSpec, version: str) -> Loaded:
     """Read, validate and prepare the source's canonical tables (``version`` keys the cache)."""
-    name = "Demo helpdesk (SQLite)" if spec.kind == "demo" else None
-    dataset, report = read_dataset(spec.url, _mapping(spec), source_name=name)
-    return Loaded(
-        dataset=dataset,
-        report=report,
-        surveys=survey_context(dataset.surveys, dataset.tickets, dataset.customers),
-        tickets=ticket_context(dataset.tickets, dataset.customers),
+    dataset, report = _read_helpdesk(spec)
+    return _prepared(dataset, {"Helpdesk database": report})
+
+
+@st.cache_resource
+def workspace() -> Workspace:
+    """The app's own database (uploads, saved mappings): one shared connection pool."""
+    return Workspace.open()
+
+
+@st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner="Reading uploaded exports…")
+def load_uploads(version: str) -> Loaded:
+    """The uploaded exports alone (``version`` is the workspace's data version)."""
+    dataset, report = combine([workspace().read()])
+    return _prepared(dataset, {"Uploaded exports": report})
+
+
+@st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner="Combining the sources…")
+def load_combined(spec: SourceSpec, version: str, uploads_version: str) -> Loaded:
+    """Helpdesk database plus uploaded exports; an uploaded record replaces the database's."""
+    helpdesk, helpdesk_report = _read_helpdesk(spec)
+    dataset, report = combine([helpdesk, workspace().read()])
+    return _prepared(
+        dataset, {"Helpdesk database": helpdesk_report, "Combined (references across sources)": report}
     )
 
 
-def current(spec: SourceSpec) -> Loaded:
-    """The active source's prepared data (raises DataSourceError / SchemaError)."""
+def current(spec: SourceSpec, choice: str = "helpdesk") -> Loaded:
+    """The chosen data, prepared (raises DataSourceError / SchemaError)."""
+    if choice == "uploads":
+        return load_uploads(workspace().version())
+    if choice == "combined":
+        return load_combined(spec, data_version(spec), workspace().version())
     return load(spec, data_version(spec))
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from analysis.definitions import METRICS, explain
 from analysis.kpis import KpiComparison
 from analysis.results import ChangeResult
+from data_connectors.validation import ValidationReport
 
 _UNIT_FORMATS = {"points": "{:+.1f}", "percent": "{:.1f}%", "score": "{:.2f}", "count": "{:,.0f}"}
 _CHANGE_FORMATS = {"points": "{:+.1f} pts", "percent": "{:+.1f} pp", "score": "{:+.2f}", "count": "{:+,.0f}"}
@@ -75,3 +76,28 @@ def unavailable_tile(key: str, missing: list[str]) -> None:
     with st.container(border=True, key=f"kpi_{key}"):
         st.markdown(f"**{METRICS[key].name}**")
         st.caption(f"Not available: the data source has no {', '.join(missing)}.")
+
+
+def validation_report(report: ValidationReport, *, title: str, key: str) -> None:
+    """Accepted and rejected rows per table and reason, with the rejected rows as a CSV download."""
+    summary = report.summary()
+    st.markdown(f"**{title}**")
+    st.dataframe(summary, hide_index=True, key=f"{key}.summary")
+    if report.is_clean:
+        st.success("Every row passed validation.")
+        return
+    rejected, cleared = int(summary["rejected"].sum()), int(summary["values cleared"].sum())
+    st.warning(
+        f"{rejected:,} row(s) were rejected and left out of every metric; {cleared:,} bad "
+        "value(s) in optional columns were cleared and their rows kept. All other rows are used."
+    )
+    st.dataframe(report.reason_counts(), hide_index=True, key=f"{key}.reasons")
+    st.dataframe(report.problems.head(1000), hide_index=True, key=f"{key}.problems")
+    if rejected:
+        st.download_button(
+            "Download rejected rows (CSV)",
+            report.rejected_csv(),
+            file_name="rejected_rows.csv",
+            mime="text/csv",
+            key=f"{key}.download_rejected",
+        )

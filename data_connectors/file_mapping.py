@@ -51,6 +51,9 @@ class FileMapping:
     columns: dict[str, str]
     constants: dict[str, str] = field(default_factory=dict)
     day_first: bool | None = None  # None: unambiguous or not yet decided
+    #: strftime layout of the file's dates when the product's is known ("%d/%b/%y %I:%M %p");
+    #: None: detected from the values.
+    date_format: str | None = None
     score_scale: ScoreScale | None = None
     preset: str | None = None  # key of the product preset it came from, if any
 

@@ -74,9 +74,9 @@ class ValidationReport:
         )
 
     def reason_counts(self) -> pd.DataFrame:
-        """Number of rejected rows per table, column and reason, most frequent first."""
+        """Number of problem rows per table, column, reason and action, most frequent first."""
         return (
-            self.problems.groupby(["table", "column", "reason"], sort=False)
+            self.problems.groupby(["table", "column", "reason", "action"], sort=False)
             .size()
             .rename("rows")
             .reset_index()

@@ -8,6 +8,7 @@ from data_connectors.schema import TABLES
 from data_connectors.sql import mask_url
 from dashboard import context
 from dashboard.errors import show_error
+from dashboard.widgets import validation_report
 from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec, connect_form_allowed, demo_spec
 
 st.title("Data sources")
@@ -69,7 +70,7 @@ else:
 if ctx.loaded is None:
     st.stop()
 
-dataset, report = ctx.loaded.dataset, ctx.loaded.report
+dataset = ctx.loaded.dataset
 
 st.subheader("Tables")
 coverage = dataset.date_coverage().set_index("table")
@@ -134,21 +135,5 @@ with right:
     )
 
 st.subheader("Validation report")
-summary = report.summary()
-st.dataframe(summary, hide_index=True, key="data_sources.summary")
-if report.is_clean:
-    st.success("Every row passed validation.")
-else:
-    rejected = int(summary["rejected"].sum())
-    st.warning(
-        f"{rejected:,} row(s) were rejected and left out of every metric; all other rows are used."
-    )
-    st.dataframe(report.reason_counts(), hide_index=True, key="data_sources.reasons")
-    st.dataframe(report.problems.head(1000), hide_index=True, key="data_sources.problems")
-    st.download_button(
-        "Download rejected rows (CSV)",
-        report.rejected_csv(),
-        file_name="rejected_rows.csv",
-        mime="text/csv",
-        key="data_sources.download_rejected",
-    )
+for label, report in ctx.loaded.reports.items():
+    validation_report(report, title=label, key=f"data_sources.{label}")

@@ -20,12 +20,14 @@ def required(variable: str) -> bool:
 
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
-    """st.cache_data outlives AppTest instances within one pytest run; start each test clean."""
+    """Streamlit caches outlive AppTest instances within one pytest run; start each test clean."""
     import streamlit as st
 
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="session")

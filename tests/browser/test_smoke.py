@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from data_connectors.workspace import ENV_URL as WORKSPACE_ENV_URL
 from dashboard.sources import ENV_DEMO_PATH, ENV_MAPPING, ENV_URL
 from tests.conftest import required
 
@@ -32,7 +33,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 #: url path of each page → the heading it must show.
-PAGES = {"": "Overview", "data_sources": "Data sources"}
+PAGES = {"": "Overview", "data_sources": "Data sources", "uploads": "Upload exports"}
 SCREENSHOTS = Path(os.environ.get("LOYALTY_LENS_SCREENSHOTS", ROOT / "var" / "screenshots"))
 
 pytestmark = pytest.mark.browser
@@ -72,7 +73,9 @@ def app_url(small_demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in (ENV_URL, ENV_MAPPING)}
     env[ENV_DEMO_PATH] = str(small_demo_db)
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
+    server_dir = tmp_path_factory.mktemp("server")
+    env[WORKSPACE_ENV_URL] = f"sqlite:///{server_dir / 'workspace.sqlite'}"
+    log = (server_dir / "streamlit.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
          "--server.port", str(port), "--server.address", "127.0.0.1",

@@ -7,7 +7,11 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-PAGES = {"overview": "../pages/overview.py", "data_sources": "../pages/data_sources.py"}
+PAGES = {
+    "overview": "../pages/overview.py",
+    "data_sources": "../pages/data_sources.py",
+    "uploads": "../pages/uploads.py",
+}
 
 
 def new_app() -> AppTest:

@@ -45,7 +45,8 @@ def test_every_page_runs_without_exception(app_env, page):
     at.switch_page(PAGES[page]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    assert at.title[0].value == {"overview": "Overview", "data_sources": "Data sources"}[page]
+    titles = {"overview": "Overview", "data_sources": "Data sources", "uploads": "Upload exports"}
+    assert at.title[0].value == titles[page]
 
 
 def test_overview_nps_tile_equals_analysis_on_the_same_data(app_env):

@@ -1,0 +1,225 @@
+"""Uploaded exports → validated canonical rows: the one path for the page, tests and scripts.
+
+:func:`load_export` reads a file (:mod:`files`), finds how it maps onto a canonical table (the
+product preset it recognises, or the mapping given), turns its messy values into typed ones
+(:mod:`values`: missing markers, decimal commas, dates in any common layout — asking rather than
+guessing the day/month order — booleans in English and Russian, scores recoded from the file's
+scale and labels), then runs the same validation as the database path. Problems are reported
+with the row number *in the file*; "don't know" answers are excluded and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from data_connectors.errors import SchemaError
+from data_connectors.file_mapping import FileMapping
+from data_connectors.files import RawTable, Source, read_file
+from data_connectors.presets import PRESETS, PresetMatch, recognise, suggest_columns
+from data_connectors.schema import SCORE_RANGES, TABLES, Kind
+from data_connectors.validation import ValidationReport, validate
+from data_connectors.values import (
+    blank_missing,
+    parse_booleans,
+    parse_dates,
+    parse_numbers,
+    recode_scores,
+)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What one uploaded file yielded.
+
+    Attributes
+    ----------
+    table : str
+        The canonical table the rows belong to.
+    rows : DataFrame
+        Valid canonical rows, ready to store.
+    report : ValidationReport
+        Problems and rejected rows; ``row`` is the row number in the file.
+    mappings : tuple of FileMapping
+        The mapping(s) applied (a form export with NPS and CSAT questions yields two).
+    raw : RawTable
+        The file as read (name, hash, encoding, delimiter, sheet).
+    dont_know : int
+        Answers excluded as "don't know" / "not applicable".
+    """
+
+    table: str
+    rows: pd.DataFrame
+    report: ValidationReport
+    mappings: tuple[FileMapping, ...]
+    raw: RawTable
+    dont_know: int = 0
+
+
+def load_export(
+    source: Source | RawTable,
+    table: str | None = None,
+    mapping: FileMapping | None = None,
+    *,
+    sheet: str | None = None,
+    day_first: bool | None = None,
+    as_of: pd.Timestamp | None = None,
+) -> ExportResult:
+    """Read one exported file into validated canonical rows.
+
+    Parameters
+    ----------
+    source : path, bytes, file-like object, or an already read RawTable
+    table : str, optional
+        The canonical table the file holds; default: the one its preset fills.
+    mapping : FileMapping, optional
+        How its columns map; default: the preset recognised from its headers.
+    sheet : str, optional
+        XLSX only: the sheet to read.
+    day_first : bool, optional
+        The user's answer to an ambiguous day/month order; overrides the mapping's.
+
+    Raises
+    ------
+    SchemaError
+        No mapping was given and no preset recognises the file; the message lists the columns
+        it could not place. Also when the mapping leaves a required column unplaced.
+    AmbiguousDatesError
+        A date column could be day-first or month-first and the mapping does not say which.
+    FileFormatError
+        The file cannot be read as a table.
+    """
+    raw = source if isinstance(source, RawTable) else read_file(source, sheet=sheet)
+    match = _preset_match(raw, table, mapping)
+    mappings = match.mappings if mapping is None else (mapping,)
+    if day_first is not None:
+        mappings = tuple(replace(m, day_first=day_first) for m in mappings)
+    if table is not None and mappings[0].table != table:
+        raise ValueError(f"the mapping fills {mappings[0].table!r}, not {table!r}")
+    table = mappings[0].table
+    synthesize = match is not None and match.preset.synthesize_ids
+    parts, dont_know = [], 0
+    for each in mappings:
+        unplaced = [c for c in each.unmapped_required if not (synthesize and c == "response_id")]
+        if unplaced:
+            raise SchemaError([f"{raw.name}: no column is mapped to required {table}.{c}" for c in unplaced])
+        frame = match.prepare(raw.frame, each) if match is not None else raw.frame
+        canonical, skipped = to_canonical(frame, each)
+        if synthesize and "response_id" not in each.columns:
+            canonical["response_id"] = _row_ids(frame.loc[canonical.index], each)
+        elif len(mappings) > 1:  # one row answers several questions: one answer id each
+            canonical["response_id"] = canonical["response_id"] + ":" + canonical["survey_type"]
+        parts.append(canonical)
+        dont_know += skipped
+    rows = pd.concat(parts)
+    dataset, report = validate({table: rows.reset_index(drop=True)}, as_of=as_of, partial=True)
+    return ExportResult(
+        table, dataset.tables[table], _in_file_rows(report, rows.index), mappings, raw, dont_know
+    )
+
+
+def _preset_match(raw: RawTable, table: str | None, mapping: FileMapping | None) -> PresetMatch | None:
+    """The preset to apply: the mapping's own (for its transform), or the one recognised."""
+    headers = list(raw.frame.columns)
+    if mapping is not None:
+        preset = next((p for p in PRESETS if p.key == mapping.preset), None)
+        return preset.match(headers) if preset is not None else None
+    match = recognise(headers, table)
+    if match is None:
+        raise SchemaError(_unrecognised(raw, table))
+    return match
+
+
+def _unrecognised(raw: RawTable, table: str | None) -> list[str]:
+    """What to tell the user when no preset fits: which columns could and could not be placed."""
+    problems = [f"{raw.name}: no product preset recognises this layout; map its columns yourself"]
+    for name in [table] if table else ["tickets", "surveys", "customers"]:
+        placed = suggest_columns(list(raw.frame.columns), name)
+        used = {header for header, _ in placed.values()}
+        missing = [c for c in TABLES[name].required_columns if c not in placed]
+        leftover = [h for h in raw.frame.columns if h not in used]
+        problems.append(
+            f"as {name}: required column(s) with no match: {', '.join(missing) or 'none'}; "
+            f"file columns it could not place: {', '.join(leftover) or 'none'}"
+        )
+    return problems
+
+
+def to_canonical(frame: pd.DataFrame, mapping: FileMapping) -> tuple[pd.DataFrame, int]:
+    """The mapped columns of ``frame`` as typed canonical values, and the "don't know" count.
+
+    Values that cannot be read keep their original text, so that validation reports them with
+    the value as it was in the file. Rows whose score means "don't know" are left out (counted).
+    """
+    table = TABLES[mapping.table]
+    out = pd.DataFrame(index=frame.index)
+    for canonical, header in mapping.columns.items():
+        text = blank_missing(frame[header])
+        out[canonical] = _typed(table.column(canonical).kind, text, header, mapping)
+    for canonical, value in mapping.constants.items():
+        out[canonical] = value
+    if mapping.table != "surveys" or "score" not in out:
+        return out, 0
+    return _recode(out, frame[mapping.columns["score"]], mapping)
+
+
+def _dates(text: pd.Series, header: str, mapping: FileMapping) -> tuple[pd.Series, pd.Series]:
+    """Dates in the product's known layout first; anything else detected from the values."""
+    if mapping.date_format is None:
+        return parse_dates(text, day_first=mapping.day_first, column=header)
+    values = pd.to_datetime(text, format=mapping.date_format, errors="coerce")
+    rest = text.notna() & values.isna()
+    if rest.any():
+        values.loc[rest], _ = parse_dates(text[rest], day_first=mapping.day_first, column=header)
+    return values, text.notna() & values.isna()
+
+
+def _typed(kind: Kind, text: pd.Series, header: str, mapping: FileMapping) -> pd.Series:
+    parsers = {
+        Kind.DATETIME: lambda s: _dates(s, header, mapping),
+        Kind.NUMBER: parse_numbers,
+        Kind.COUNT: parse_numbers,
+        Kind.BOOLEAN: parse_booleans,
+    }
+    if kind not in parsers:
+        return text
+    values, bad = parsers[kind](text)
+    return values.astype(object).where(~bad, text)
+
+
+def _recode(out: pd.DataFrame, answers: pd.Series, mapping: FileMapping) -> tuple[pd.DataFrame, int]:
+    """Recode scores per survey type onto its canonical range; drop "don't know" answers."""
+    kinds = out["survey_type"].astype("str").str.strip().str.lower()
+    scores = pd.Series(index=out.index, dtype=object)
+    dont_know = pd.Series(False, index=out.index)
+    for kind, rows in kinds.groupby(kinds).groups.items():
+        if kind not in SCORE_RANGES:
+            continue  # validation reports the unknown survey type
+        recoded = recode_scores(answers.loc[rows], mapping.score_scale, SCORE_RANGES[kind])
+        keep_text = recoded.unrecognised_mask
+        scores.loc[rows] = recoded.values.astype(object).where(~keep_text, answers.loc[rows])
+        dont_know.loc[rows] = recoded.dont_know_mask
+    out["score"] = scores.where(kinds.isin(SCORE_RANGES), answers)
+    return out.loc[~dont_know], int(dont_know.sum())
+
+
+def _row_ids(frame: pd.DataFrame, mapping: FileMapping) -> pd.Series:
+    """A stable answer id for exports without one: hash of the row's cells and survey type."""
+    survey_type = mapping.constants.get("survey_type", "")
+    cells = frame.astype("str").fillna("").agg("\x1f".join, axis=1)
+    return (cells + "\x1f" + survey_type).map(
+        lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    )
+
+
+def _in_file_rows(report: ValidationReport, file_rows: pd.Index) -> ValidationReport:
+    """The report with ``row`` renumbered from positions to the rows' numbers in the file."""
+    lookup = pd.Series(file_rows.to_numpy(), index=range(1, len(file_rows) + 1))
+    problems = report.problems.assign(row=lookup.reindex(report.problems["row"]).to_numpy())
+    rejected = {
+        name: frame.assign(row=lookup.reindex(frame["row"].astype(int)).to_numpy())
+        for name, frame in report.rejected.items()
+    }
+    return replace(report, problems=problems, rejected=rejected)

@@ -186,6 +186,8 @@ def _typed(kind: Kind, text: pd.Series, header: str, mapping: FileMapping) -> pd
     if kind not in parsers:
         return text
     values, bad = parsers[kind](text)
+    if not bad.any():
+        return values  # typed: validation checks it without re-parsing text
     return values.astype(object).where(~bad, text)
 
 

@@ -249,7 +249,9 @@ def _parse(col: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series, str]:
     Returns the parsed values (missing where unparseable), a mask of values that were present
     but could not be parsed or broke the column's rule, and the reason to report for them.
     """
-    present = raw.notna() & ~(raw.astype("str").str.strip() == "")
+    present = raw.notna()
+    if pd.api.types.is_string_dtype(raw) or raw.dtype == object:
+        present &= ~(raw.astype("str").str.strip() == "")
     if col.kind in (Kind.ID, Kind.TEXT, Kind.CATEGORY):
         values = _as_text(raw).where(present)
         if col.allowed is not None:

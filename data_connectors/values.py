@@ -61,8 +61,18 @@ def _keys(words: Iterable[str]) -> set[str]:
 _MISSING_KEYS = _keys(MISSING_MARKERS)
 
 
+#: No missing marker is longer than this, so longer values need no normalising (a fast path
+#: that matters on million-row columns: most text cells are longer).
+_MARKER_LENGTH = max(len(marker) for marker in MISSING_MARKERS) + 2
+
+
 def _is_missing(series: pd.Series) -> pd.Series:
-    return series.isna() | _normalise(series).isin(_MISSING_KEYS)
+    text = _text(series)
+    short = text.str.len() <= _MARKER_LENGTH
+    found = pd.Series(False, index=text.index)
+    if short.any():
+        found[short] = _normalise(text[short]).isin(_MISSING_KEYS).to_numpy()
+    return text.isna() | found
 
 
 def blank_missing(series: pd.Series) -> pd.Series:

@@ -239,14 +239,18 @@ def _store_controls(raw: RawTable, result: ExportResult, key: str) -> None:
         supplied = {c for m in result.mappings for c in [*m.columns, *m.constants]}
         supplied |= {TABLES[result.table].primary_key} - {None}
         columns = [c for c in result.rows.columns if c in supplied]
-        stored = workspace.store(
-            result.table,
-            result.rows[columns],
-            file_name=raw.name,
-            sha256=raw.sha256,
-            mapping_json=result.mappings[0].to_json(),
-            rows_rejected=int(result.report.summary()["rejected"].sum()),
-        )
+        try:
+            stored = workspace.store(
+                result.table,
+                result.rows[columns],
+                file_name=raw.name,
+                sha256=raw.sha256,
+                mapping_json=result.mappings[0].to_json(),
+                rows_rejected=int(result.report.summary()["rejected"].sum()),
+            )
+        except ValueError as error:  # rows the store cannot take (e.g. a key column left unmapped)
+            st.error(f"{raw.name}: not stored: {error}")
+            return
         if stored.duplicate:
             st.info(f"This file's {result.table} were already stored on {stored.upload.uploaded_at:%d %b %Y %H:%M} UTC: nothing was added.")
         else:

@@ -24,17 +24,8 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from data_connectors.dataset import Dataset, SourceInfo
-from data_connectors.schema import TABLES
+from data_connectors.schema import RECORD_KEYS, TABLES
 from data_connectors.validation import ValidationReport, validate
-
-#: The columns that identify one record of each table: its primary key or, for quality reviews
-#: (which have none), the reviewed contact and criterion. A later record with the same key
-#: replaces an earlier one, here and in the workspace store.
-RECORD_KEYS: dict[str, tuple[str, ...]] = {
-    **{name: (table.primary_key,) for name, table in TABLES.items() if table.primary_key},
-    "qa_reviews": ("ticket_id", "criterion"),
-}
-
 
 def combine(
     datasets: Sequence[Dataset], *, as_of: pd.Timestamp | None = None

@@ -194,3 +194,11 @@ TIME_COLUMNS: dict[str, str] = {
     "tickets": "created_at",
     "surveys": "responded_at",
 }
+
+#: The columns that identify one record of each table: its primary key or, for quality reviews
+#: (which have none), the reviewed contact and criterion. A later record with the same key
+#: replaces an earlier one, here and in the workspace store.
+RECORD_KEYS: dict[str, tuple[str, ...]] = {
+    **{name: (table.primary_key,) for name, table in TABLES.items() if table.primary_key},
+    "qa_reviews": ("ticket_id", "criterion"),
+}

@@ -207,7 +207,7 @@ _BACKENDS: dict[str, tuple[_Prepare, _Instrument]] = {
 }
 
 
-def _reason(exc: sa.exc.DBAPIError, password: str | None) -> str:
+def database_reason(exc: sa.exc.DBAPIError, password: str | None) -> str:
     """The database's own one-line explanation, without the password."""
     args = getattr(exc.orig, "args", ())
     text = args[1] if len(args) == 2 and isinstance(args[0], int) else str(exc.orig)
@@ -356,7 +356,7 @@ class _Reader:
             try:
                 connection = engine.connect()
             except sa.exc.DBAPIError as exc:
-                reason = _reason(exc, make_url(url).password)
+                reason = database_reason(exc, make_url(url).password)
                 raise DataSourceError(f"could not connect to {mask_url(url)}: {reason}") from exc
             with connection:
                 yield cls(connection, url, timeout)
@@ -372,7 +372,7 @@ class _Reader:
             if _is_timeout(exc):
                 message = f"reading {part} from {self.location} timed out after {self.timeout:g} s"
             else:
-                reason = _reason(exc, self.password)
+                reason = database_reason(exc, self.password)
                 message = f"reading {part} from {self.location} failed: {reason}"
             raise DataSourceError(message, part=part) from exc
 

@@ -6,7 +6,7 @@ The helpdesk database is only ever read; whatever the app itself keeps goes here
 
 * the canonical tables, built from :func:`~data_connectors.sql_schema.canonical_metadata` plus
   ``upload_id`` (the upload that last wrote the row); ``qa_reviews`` gets a unique key on
-  (ticket_id, criterion), the record key of :data:`~data_connectors.combine.RECORD_KEYS`;
+  (ticket_id, criterion), the record key of :data:`~data_connectors.schema.RECORD_KEYS`;
 * ``uploads``: one row per stored file and table — file name, SHA-256 of the content, time (UTC),
   the mapping used (JSON), rows accepted and rejected, a note;
 * ``saved_mappings``: file mappings saved under a name for reuse;
@@ -56,12 +56,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from data_connectors.combine import RECORD_KEYS
 from data_connectors.dataset import Dataset, SourceInfo, empty_table
 from data_connectors.errors import DataSourceError
 from data_connectors.file_mapping import FileMapping
-from data_connectors.schema import TABLES
-from data_connectors.sql import _reason, mask_url
+from data_connectors.schema import RECORD_KEYS, TABLES
+from data_connectors.sql import database_reason, mask_url
 from data_connectors.sql_schema import canonical_metadata
 
 ENV_URL = "LOYALTY_LENS_WORKSPACE_URL"
@@ -315,7 +314,7 @@ class Workspace:
         try:
             connection = self._engine.connect()
         except sa.exc.DBAPIError as exc:
-            reason = _reason(exc, make_url(self._url).password)
+            reason = database_reason(exc, make_url(self._url).password)
             raise DataSourceError(
                 f"cannot open the workspace database {mask_url(self._url)}: {reason}"
             ) from exc
@@ -368,7 +367,7 @@ class Workspace:
         If this content (``sha256``) was already stored for ``table``, nothing is written and
         the earlier upload is returned with ``duplicate=True``. Otherwise, in one transaction,
         the upload is recorded and the rows are upserted on the record key
-        (:data:`~data_connectors.combine.RECORD_KEYS`): a record already stored is updated and
+        (:data:`~data_connectors.schema.RECORD_KEYS`): a record already stored is updated and
         attributed to this upload, a new one inserted.
 
         Only the columns of ``rows`` are written: pass the columns the file supplied, so that an

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from data_connectors.combine import RECORD_KEYS, combine
+from data_connectors.combine import combine
+from data_connectors.schema import RECORD_KEYS
 from data_connectors.dataset import DTYPES, Dataset, SourceInfo
 from data_connectors.schema import TABLES
 

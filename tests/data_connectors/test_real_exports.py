@@ -242,6 +242,8 @@ def test_cfpb_resaved_with_us_dates_settles_the_order_from_the_values(tmp_path):
     rows = result.rows.set_index("ticket_id")
     assert rows.loc["3571115", "created_at"] == pd.Timestamp("2020-03-18")
     assert rows.loc["3379500", "first_response_at"] == pd.Timestamp("2019-09-20")
+    # 11/8/2019 alone reads both ways; the column settles it month-first (8 November).
+    assert rows.loc["3433198", "created_at"] == pd.Timestamp("2019-11-08")
     assert len(result.rows) == 1357
 
 
@@ -302,7 +304,8 @@ def test_cfpb_sent_before_received_clears_only_the_first_response(tmp_path):
         {**r, "Date sent to company": shifted.get(r["Complaint ID"], r["Date sent to company"])}
         for r in records
     ]
-    result = load_export(_write_cfpb(tmp_path / "c.csv", header, edited), mapping=CFPB_MAPPING, as_of=AS_OF)
+    path = _write_cfpb(tmp_path / "complaints_shifted.csv", header, edited)
+    result = load_export(path, mapping=CFPB_MAPPING, as_of=AS_OF)
     summary = result.report.summary().iloc[0]
     assert (summary["accepted"], summary["rejected"], summary["values cleared"]) == (1357, 143, 3)
     cleared = result.report.problems.query("action == 'value cleared'")
@@ -535,8 +538,8 @@ def _store(workspace: Workspace, result: ExportResult):
 def test_cfpb_round_trip_through_the_workspace(tmp_path):
     """Store the 1,357 accepted complaints; the same file again adds nothing; a later export
     with 5 complaints re-labelled (Issue) and 10 new complaints updates by Complaint ID:
-    1,357 + 10 = 1,367 tickets, the 5 with their new subject. The new ones are copies of
-    complaints 3384392 … with fresh ids 9900001–9900010 (ZIP codes kept, so all accepted)."""
+    1,357 + 10 = 1,367 tickets, the 5 with their new subject. The new ones are copies of the
+    first 10 complaints that have a ZIP code, with fresh ids 9900001–9900010 (all accepted)."""
     workspace = Workspace.open(f"sqlite:///{tmp_path}/ws.sqlite")
     try:
         first = _store(workspace, load_export(CFPB, mapping=CFPB_MAPPING, as_of=AS_OF))
@@ -548,9 +551,9 @@ def test_cfpb_round_trip_through_the_workspace(tmp_path):
 
         _, header, records = _cfpb_records()
         relabelled = {
-            "3571115": "Improper use of your report",
+            "3571115": "Problem with fraud alerts or security freezes",
             "3384392": "Written notification about debt",
-            "3379500": "Problem with a credit reporting company's investigation into an existing problem",
+            "3379500": "Improper use of your report",
             "3439091": "Trouble during payment process",
             "3333052": "Credit monitoring or identity theft protection services",
         }

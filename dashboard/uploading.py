@@ -131,29 +131,38 @@ def _manual_layout(raw: RawTable, key: str) -> tuple[str, FileMapping] | None:
                 "canonical column": col.name,
                 "required": col.required,
                 "file column": suggested.get(col.name, ("", 0.0))[0],
+                "or fixed value": "",
                 "meaning": col.description,
             }
             for col in TABLES[table].columns
+            if not (table == "surveys" and col.name == "survey_type")  # asked below
         ]
     )
-    st.caption("Suggested from the headers (English and Russian); check and change as needed.")
+    st.caption(
+        "Suggested from the headers (English and Russian); check and change as needed. A column "
+        "the file lacks can take one value for every row (e.g. is_complaint = true)."
+    )
     edited = st.data_editor(
         editor,
         hide_index=True,
         key=f"{key}.{table}.columns",
         disabled=["canonical column", "required", "meaning"],
         column_config={
-            "file column": st.column_config.SelectboxColumn("file column", options=["", *headers])
+            "file column": st.column_config.SelectboxColumn("file column", options=["", *headers]),
+            "or fixed value": st.column_config.TextColumn("or fixed value"),
         },
     )
-    columns = {
-        row["canonical column"]: row["file column"]
-        for row in edited.to_dict("records")
-        if row["file column"]
+    rows = edited.to_dict("records")
+    columns = {r["canonical column"]: r["file column"] for r in rows if r["file column"]}
+    constants = {
+        r["canonical column"]: str(r["or fixed value"]).strip()
+        for r in rows
+        if not r["file column"] and str(r["or fixed value"] or "").strip()
     }
-    constants, scale = {}, None
+    scale = None
     if table == "surveys":
-        constants, scale = _survey_settings(raw, columns, key)
+        survey_constants, scale = _survey_settings(raw, columns, key)
+        constants |= survey_constants
     mapping = FileMapping(table, columns, constants, score_scale=scale)
     if mapping.unmapped_required:
         st.info("Map a file column to: " + ", ".join(mapping.unmapped_required))
@@ -175,12 +184,11 @@ def _survey_settings(
     raw: RawTable, columns: dict[str, str], key: str
 ) -> tuple[dict[str, str], ScoreScale | None]:
     """Survey type (when the file has no column for it) and the file's score scale."""
-    constants = {}
-    survey_type = None
-    if "survey_type" not in columns:
-        survey_type = st.selectbox("Survey type", SURVEY_TYPES, key=f"{key}.survey_type")
-        constants["survey_type"] = survey_type
-    if "score" not in columns or survey_type is None:
+    survey_type = st.selectbox(
+        "Survey type", SURVEY_TYPES, key=f"{key}.survey_type", help="What the score column holds."
+    )
+    constants = {"survey_type": survey_type}
+    if "score" not in columns:
         return constants, None
     proposed = suggest_scale(raw.frame[columns["score"]], survey_type)
     low, high = SCORE_RANGES[survey_type]

@@ -106,6 +106,11 @@ def load_export(
         if unplaced:
             raise SchemaError([f"{raw.name}: no column is mapped to required {table}.{c}" for c in unplaced])
         frame = match.prepare(raw.frame, each) if match is not None else raw.frame
+        absent = [f"{c} ← “{h}”" for c, h in each.columns.items() if h not in frame.columns]
+        if absent:
+            raise SchemaError(
+                [f"{raw.name}: the mapping names file column(s) this file lacks: " + ", ".join(absent)]
+            )
         canonical, skipped = to_canonical(frame, each)
         if synthesize and "response_id" not in each.columns:
             canonical["response_id"] = _row_ids(frame.loc[canonical.index], each)

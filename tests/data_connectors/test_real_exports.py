@@ -506,12 +506,6 @@ def test_status_workbook_without_an_answer_date_names_it(tmp_path):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="product bug: a mapping naming columns the file (or sheet) lacks raises a bare "
-    "KeyError from uploads.to_canonical instead of a SchemaError naming the columns",
-)
 def test_status_workbook_default_sheet_lacks_the_mapped_columns(tmp_path):
     """Without ``sheet`` the first sheet holding a value is read, here the notes sheet, which
     has none of the mapped columns: that must be a clear SchemaError (the page shows only

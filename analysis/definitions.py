@@ -160,8 +160,7 @@ METRICS: dict[str, MetricDefinition] = {
                 "end dates included) ÷ customers at the start, in percent."
             ),
             denominator=(
-                "Customers at the start: signed up before the first day and not churned "
-                "before it."
+                "Customers at the start: signed up before the first day and not churned before it."
             ),
             excluded=(
                 "Customers with a missing or invalid signup date, an invalid churn date, or a "

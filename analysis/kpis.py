@@ -64,9 +64,13 @@ def in_period(frame: pd.DataFrame, column: str, start: DateLike, end: DateLike) 
     return frame.loc[(stamps >= first) & (stamps < last + pd.Timedelta(days=1))]
 
 
-def survey_scores(surveys: pd.DataFrame, survey_type: str, start: DateLike, end: DateLike) -> pd.Series:
+def survey_scores(
+    surveys: pd.DataFrame, survey_type: str, start: DateLike, end: DateLike
+) -> pd.Series:
     """Scores of ``survey_type`` answers given within ``[start, end]``."""
-    chosen = in_period(surveys.loc[surveys["survey_type"] == survey_type], "responded_at", start, end)
+    chosen = in_period(
+        surveys.loc[surveys["survey_type"] == survey_type], "responded_at", start, end
+    )
     return chosen["score"]
 
 
@@ -173,9 +177,13 @@ def overview_kpis(
     now = (as_day("start", start), as_day("end", end))
     before = previous_period(*now)
     comparable = data_start is None or before[0] >= as_day("data_start", data_start)
-    note = None if comparable else (
-        f"No comparison: the previous period ({before[0]:%d %b %Y} – {before[1]:%d %b %Y}) "
-        "starts before the data does."
+    note = (
+        None
+        if comparable
+        else (
+            f"No comparison: the previous period ({before[0]:%d %b %Y} – {before[1]:%d %b %Y}) "
+            "starts before the data does."
+        )
     )
     results = {}
     for key in keys:

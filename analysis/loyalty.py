@@ -249,15 +249,27 @@ class ScaleResult:
     def mean_estimate(self) -> Estimate:
         """The mean score as an :class:`Estimate` (score units)."""
         return Estimate(
-            self.mean, self.mean_ci_low, self.mean_ci_high, self.n, self.confidence,
-            MEAN_METHOD, self.excluded, self.warnings,
+            self.mean,
+            self.mean_ci_low,
+            self.mean_ci_high,
+            self.n,
+            self.confidence,
+            MEAN_METHOD,
+            self.excluded,
+            self.warnings,
         )
 
     def share_estimate(self) -> Estimate:
         """The band share as an :class:`Estimate` in percent 0–100."""
         return Estimate(
-            100 * self.share, 100 * self.share_ci_low, 100 * self.share_ci_high, self.n,
-            self.confidence, WILSON_METHOD, self.excluded, self.warnings,
+            100 * self.share,
+            100 * self.share_ci_low,
+            100 * self.share_ci_high,
+            self.n,
+            self.confidence,
+            WILSON_METHOD,
+            self.excluded,
+            self.warnings,
         )
 
 
@@ -350,8 +362,13 @@ def csat(
     are excluded and counted; ``strict=True`` raises instead. Empty input gives NaN, n = 0.
     """
     return _scale(
-        SatisfactionResult, scores, CSAT_RANGE, (SATISFIED_MIN, CSAT_RANGE[1]), strict,
-        confidence, "CSAT",
+        SatisfactionResult,
+        scores,
+        CSAT_RANGE,
+        (SATISFIED_MIN, CSAT_RANGE[1]),
+        strict,
+        confidence,
+        "CSAT",
     )
 
 
@@ -459,8 +476,13 @@ def _scale_change(
         in_band = (_in_band(valid_before, band), _in_band(valid_after, band))
         delta, interval, p_value = share_difference(in_band, sizes, confidence)
         share = change_result(
-            100 * delta, (100 * interval[0], 100 * interval[1]), p_value, sizes,
-            SHARE_CHANGE_METHOD, confidence, notes,
+            100 * delta,
+            (100 * interval[0], 100 * interval[1]),
+            p_value,
+            sizes,
+            SHARE_CHANGE_METHOD,
+            confidence,
+            notes,
         )
     if min(sizes) >= 2:
         test = stats.ttest_ind(valid_after, valid_before, equal_var=False)

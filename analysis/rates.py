@@ -302,11 +302,19 @@ def proportion_change(
     sizes = (_check_count("n_before", n_before), _check_count("n_after", n_after))
     if 0 in sizes:
         nan = (math.nan, math.nan)
-        return change_result(math.nan, nan, math.nan, sizes, PROPORTION_CHANGE_METHOD, confidence, ())
+        return change_result(
+            math.nan, nan, math.nan, sizes, PROPORTION_CHANGE_METHOD, confidence, ()
+        )
     k = (_check_count("k_before", k_before), _check_count("k_after", k_after))
     delta, (low, high), p_value = share_difference(k, sizes, confidence)
     return change_result(
-        100 * delta, (100 * low, 100 * high), p_value, sizes, PROPORTION_CHANGE_METHOD, confidence, ()
+        100 * delta,
+        (100 * low, 100 * high),
+        p_value,
+        sizes,
+        PROPORTION_CHANGE_METHOD,
+        confidence,
+        (),
     )
 
 

@@ -92,7 +92,9 @@ def apply_slice(
     return customers.loc[keep_customers], tickets.loc[keep_tickets], surveys.loc[keep_surveys]
 
 
-def served_before(customers: pd.DataFrame, tickets: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+def served_before(
+    customers: pd.DataFrame, tickets: pd.DataFrame, day: pd.Timestamp
+) -> pd.DataFrame:
     """Customers with at least one of ``tickets`` created before ``day``.
 
     With a department or channel filter, the customers a churn rate is about are those the

@@ -61,7 +61,14 @@ def main() -> None:
         )
         end = tickets["created_at"].max().normalize()
         start = end - pd.Timedelta(days=89)
-        print("period:", start.date(), "–", end.date(), "vs", *[d.date() for d in previous_period(start, end)])
+        print(
+            "period:",
+            start.date(),
+            "–",
+            end.date(),
+            "vs",
+            *[d.date() for d in previous_period(start, end)],
+        )
         timed(
             "overview KPIs (6 tiles + changes)",
             lambda: overview_kpis(dataset.customers, tickets, surveys, start, end),

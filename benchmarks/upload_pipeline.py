@@ -137,8 +137,12 @@ def store_figures(raw: object, folder: Path) -> None:
     )
     workspace = Workspace.open(f"sqlite:///{folder / 'workspace.sqlite'}")
     columns = [c for c in result.rows.columns if c in MAPPING.columns]
-    store = dict(file_name="tickets.csv", sha256=raw.sha256, mapping_json=MAPPING.to_json(),
-                 rows_rejected=int(summary["rejected"]))
+    store = dict(
+        file_name="tickets.csv",
+        sha256=raw.sha256,
+        mapping_json=MAPPING.to_json(),
+        rows_rejected=int(summary["rejected"]),
+    )
     stored, seconds = timed(workspace.store, "tickets", result.rows[columns], **store)
     print(f"store:         {stored.inserted:>9,} rows inserted into SQLite, {seconds:.2f} s")
     again, seconds = timed(workspace.store, "tickets", result.rows[columns], **store)

@@ -23,7 +23,9 @@ st.set_page_config(page_title="Loyalty Lens", page_icon=":material/insights:", l
 navigation = st.navigation(
     {
         "Loyalty": [
-            st.Page("../pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+            st.Page(
+                "../pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
+            ),
         ],
         "Data": [
             st.Page("../pages/data_sources.py", title="Data sources", icon=":material/database:"),

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from data_connectors.errors import LoyaltyLensError
-from data_connectors.sql import mask_url
 from dashboard import data
 from dashboard.errors import show_error
 from dashboard.filters import coverage, sidebar_filters
 from dashboard.sources import SourceSpec, configured_source
+from data_connectors.errors import LoyaltyLensError
+from data_connectors.sql import mask_url
 
 _KEY = "app.context"
 
@@ -89,6 +89,4 @@ def _source_indicator(spec: SourceSpec, loaded: data.Loaded | None) -> None:
         first, last = coverage(loaded)
         name = info.name if info else mask_url(spec.url)
         read_at = f" · read {info.loaded_at:%Y-%m-%d %H:%M} UTC" if info else ""
-        st.caption(
-            f":green[●] **{name}**  \nData {first:%d %b %Y} – {last:%d %b %Y}{read_at}"
-        )
+        st.caption(f":green[●] **{name}**  \nData {first:%d %b %Y} – {last:%d %b %Y}{read_at}")

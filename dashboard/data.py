@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis.kpis import Tables
 from analysis.views import DIMENSIONS, Slice, apply_slice, survey_context, ticket_context
+from dashboard.sources import SourceSpec, demo_path
 from data_connectors import demo
 from data_connectors.combine import combine
 from data_connectors.dataset import Dataset
@@ -23,7 +24,6 @@ from data_connectors.mapping import Mapping
 from data_connectors.sql import read_dataset, source_version
 from data_connectors.validation import ValidationReport
 from data_connectors.workspace import Workspace
-from dashboard.sources import SourceSpec, demo_path
 
 VERSION_TTL = 30  # seconds between checks of whether the source's data changed
 #: Re-read at least this often: the version fingerprint cannot see an edit that changes neither
@@ -136,7 +136,8 @@ def load_combined(spec: SourceSpec, version: str, uploads_version: str) -> Loade
     helpdesk, helpdesk_report = _read_helpdesk(spec)
     dataset, report = combine([helpdesk, workspace().read()])
     return _prepared(
-        dataset, {"Helpdesk database": helpdesk_report, "Combined (references across sources)": report}
+        dataset,
+        {"Helpdesk database": helpdesk_report, "Combined (references across sources)": report},
     )
 
 

@@ -83,10 +83,15 @@ def _warn_about_unusable_link_values(loaded: Loaded, first: date, last: date) ->
     for value in st.query_params.get_all("period"):
         day = pd.to_datetime(value, errors="coerce", format="ISO8601")
         if pd.isna(day) or not first <= day.date() <= last:
-            dropped.append(f"period date “{value}” (data covers {first:%d %b %Y} – {last:%d %b %Y})")
+            dropped.append(
+                f"period date “{value}” (data covers {first:%d %b %Y} – {last:%d %b %Y})"
+            )
     if dropped:
-        st.warning("The link asked for values this data does not have, so they are not applied: "
-                   + "; ".join(dropped) + ".")
+        st.warning(
+            "The link asked for values this data does not have, so they are not applied: "
+            + "; ".join(dropped)
+            + "."
+        )
 
 
 def _period_bounds(period: object, default_start: date, last: date) -> tuple[date, date]:

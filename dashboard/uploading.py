@@ -12,6 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import data
+from dashboard.errors import show_error
+from dashboard.widgets import validation_report
 from data_connectors.errors import AmbiguousDatesError, LoyaltyLensError
 from data_connectors.file_mapping import FileMapping, ScoreScale
 from data_connectors.files import RawTable, read_file
@@ -19,9 +22,6 @@ from data_connectors.presets import PresetMatch, recognise_all, suggest_columns
 from data_connectors.schema import SCORE_RANGES, SURVEY_TYPES, TABLES
 from data_connectors.uploads import ExportResult, load_export
 from data_connectors.values import suggest_scale
-from dashboard import data
-from dashboard.errors import show_error
-from dashboard.widgets import validation_report
 
 MANUAL = "Map the columns myself"
 UPLOAD_TABLES = ("tickets", "surveys", "customers", "qa_reviews")
@@ -89,7 +89,9 @@ def _choose_layout(raw: RawTable, key: str) -> tuple[str, FileMapping | None] | 
     """The table and mapping chosen for the file; mapping None means "the preset as it is"."""
     headers = list(raw.frame.columns)
     matches = {f"{m.preset.product} → {m.preset.table}": m for m in recognise_all(headers)}
-    saved = {f"Saved mapping “{n}” → {m.table}": m for n, m in data.workspace().saved_mappings().items()}
+    saved = {
+        f"Saved mapping “{n}” → {m.table}": m for n, m in data.workspace().saved_mappings().items()
+    }
     choice = st.selectbox(
         "Layout",
         [*matches, *saved, MANUAL],
@@ -122,7 +124,10 @@ def _show_mapping(mapping: FileMapping) -> None:
 def _manual_layout(raw: RawTable, key: str) -> tuple[str, FileMapping] | None:
     headers = list(raw.frame.columns)
     table = st.selectbox(
-        "Table", UPLOAD_TABLES, index=UPLOAD_TABLES.index(_likely_table(headers)), key=f"{key}.table"
+        "Table",
+        UPLOAD_TABLES,
+        index=UPLOAD_TABLES.index(_likely_table(headers)),
+        key=f"{key}.table",
     )
     suggested = suggest_columns(headers, table)
     editor = pd.DataFrame(
@@ -193,12 +198,18 @@ def _survey_settings(
     proposed = suggest_scale(raw.frame[columns["score"]], survey_type)
     low, high = SCORE_RANGES[survey_type]
     left, middle, right = st.columns(3)
-    file_low = left.number_input("File scale from", value=float(proposed.low if proposed else low), key=f"{key}.low")
-    file_high = middle.number_input("to", value=float(proposed.high if proposed else high), key=f"{key}.high")
+    file_low = left.number_input(
+        "File scale from",
+        value=float(proposed.low if proposed else low),
+        key=f"{key}.{survey_type}.low",
+    )
+    file_high = middle.number_input(
+        "to", value=float(proposed.high if proposed else high), key=f"{key}.{survey_type}.high"
+    )
     reversed_ = right.checkbox(
         "Lowest number is best",
         value=bool(proposed and proposed.reversed),
-        key=f"{key}.reversed",
+        key=f"{key}.{survey_type}.reversed",
         help="For scales where 1 = very good … 5 = very poor.",
     )
     if file_low >= file_high:
@@ -206,7 +217,11 @@ def _survey_settings(
         return constants, None
     labels = proposed.labels if proposed else {}
     if labels:
-        st.caption(f"Text answers recognised as scores: {len(labels)} labels (e.g. " + ", ".join(list(labels)[:3]) + ").")
+        st.caption(
+            f"Text answers recognised as scores: {len(labels)} labels (e.g. "
+            + ", ".join(list(labels)[:3])
+            + ")."
+        )
     return constants, ScoreScale(file_low, file_high, reversed_, labels)
 
 
@@ -233,7 +248,9 @@ def _result_summary(result: ExportResult, key: str) -> None:
     left.metric("Rows accepted", f"{int(summary['accepted']):,}")
     middle.metric("Rows rejected", f"{int(summary['rejected']):,}")
     right.metric("Values cleared", f"{int(summary['values cleared']):,}")
-    far.metric("“Don't know” answers", f"{result.dont_know:,}", help="Excluded from scores and counted.")
+    far.metric(
+        "“Don't know” answers", f"{result.dont_know:,}", help="Excluded from scores and counted."
+    )
     with st.expander(f"Preview of the first {PREVIEW_ROWS} accepted rows"):
         st.dataframe(result.rows.head(PREVIEW_ROWS), hide_index=True)
     if not result.report.is_clean:
@@ -243,7 +260,9 @@ def _result_summary(result: ExportResult, key: str) -> None:
 def _store_controls(raw: RawTable, result: ExportResult, key: str) -> None:
     workspace = data.workspace()
     left, right = st.columns([1, 2])
-    if left.button("Save rows to the workspace", type="primary", key=f"{key}.store", disabled=result.rows.empty):
+    if left.button(
+        "Save rows to the workspace", type="primary", key=f"{key}.store", disabled=result.rows.empty
+    ):
         supplied = {c for m in result.mappings for c in [*m.columns, *m.constants]}
         supplied |= {TABLES[result.table].primary_key} - {None}
         columns = [c for c in result.rows.columns if c in supplied]
@@ -260,9 +279,15 @@ def _store_controls(raw: RawTable, result: ExportResult, key: str) -> None:
             st.error(f"{raw.name}: not stored: {error}")
             return
         if stored.duplicate:
-            st.info(f"This file's {result.table} were already stored on {stored.upload.uploaded_at:%d %b %Y %H:%M} UTC: nothing was added.")
+            st.info(
+                f"This file's {result.table} were already stored on "
+                f"{stored.upload.uploaded_at:%d %b %Y %H:%M} UTC: nothing was added."
+            )
         else:
-            st.success(f"Stored: {stored.inserted:,} new and {stored.updated:,} updated {result.table} rows.")
+            st.success(
+                f"Stored: {stored.inserted:,} new and {stored.updated:,} updated "
+                f"{result.table} rows."
+            )
     with right.form(f"{key}.save_mapping", border=False):
         name = st.text_input("Save this mapping as", key=f"{key}.mapping_name")
         if st.form_submit_button("Save mapping") and name.strip():
@@ -278,9 +303,22 @@ def stored_uploads() -> None:
     if uploads.empty:
         st.caption("Nothing stored yet.")
         return
-    st.dataframe(uploads.drop(columns=["mapping_json"], errors="ignore"), hide_index=True, key="uploads.stored")
-    labels = {row.id: f"#{row.id} {row.file_name} ({row.table_name}, {row.uploaded_at:%d %b %Y %H:%M})" for row in uploads.itertuples()}
-    chosen = st.selectbox("Upload to delete", list(labels), format_func=labels.get, index=None, key="uploads.delete_choice")
+    st.dataframe(
+        uploads.drop(columns=["mapping_json"], errors="ignore"),
+        hide_index=True,
+        key="uploads.stored",
+    )
+    labels = {
+        row.id: f"#{row.id} {row.file_name} ({row.table_name}, {row.uploaded_at:%d %b %Y %H:%M})"
+        for row in uploads.itertuples()
+    }
+    chosen = st.selectbox(
+        "Upload to delete",
+        list(labels),
+        format_func=labels.get,
+        index=None,
+        key="uploads.delete_choice",
+    )
     if chosen is not None and st.button("Delete this upload and its rows", key="uploads.delete"):
         deleted = workspace.delete_upload(chosen)
         st.success(f"Deleted upload #{chosen} and {deleted:,} rows it owned.")

@@ -12,7 +12,12 @@ from analysis.results import ChangeResult
 from data_connectors.validation import ValidationReport
 
 _UNIT_FORMATS = {"points": "{:+.1f}", "percent": "{:.1f}%", "score": "{:.2f}", "count": "{:,.0f}"}
-_CHANGE_FORMATS = {"points": "{:+.1f} pts", "percent": "{:+.1f} pp", "score": "{:+.2f}", "count": "{:+,.0f}"}
+_CHANGE_FORMATS = {
+    "points": "{:+.1f} pts",
+    "percent": "{:+.1f} pp",
+    "score": "{:+.2f}",
+    "count": "{:+,.0f}",
+}
 
 
 def format_value(value: float, unit: str) -> str:
@@ -31,7 +36,7 @@ def _change_text(change: ChangeResult, unit: str, period_label: str) -> str:
 
 
 def kpi_tile(kpi: KpiComparison, *, period_label: str) -> None:
-    """One bordered tile: value, change marked significant only when it is, interval, n, definition."""
+    """A bordered tile: value, change (significant only when it is), interval, n, definition."""
     definition = METRICS[kpi.key]
     current, change = kpi.current, kpi.change
     delta, description, color = None, None, "off"

@@ -27,6 +27,7 @@ from data_connectors.dataset import Dataset, SourceInfo
 from data_connectors.schema import RECORD_KEYS, TABLES
 from data_connectors.validation import ValidationReport, validate
 
+
 def combine(
     datasets: Sequence[Dataset], *, as_of: pd.Timestamp | None = None
 ) -> tuple[Dataset, ValidationReport]:

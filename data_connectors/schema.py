@@ -143,7 +143,10 @@ TICKETS = Table(
         Column("first_contact_resolved", Kind.BOOLEAN, description="Resolved at first contact"),
     ),
     foreign_keys=(ForeignKey("customer_id", "customers", "customer_id"),),
-    time_orders=(TimeOrder("created_at", "first_response_at"), TimeOrder("created_at", "resolved_at")),
+    time_orders=(
+        TimeOrder("created_at", "first_response_at"),
+        TimeOrder("created_at", "resolved_at"),
+    ),
 )
 
 SURVEYS = Table(

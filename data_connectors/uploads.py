@@ -104,12 +104,17 @@ def load_export(
     for each in mappings:
         unplaced = [c for c in each.unmapped_required if not (synthesize and c == "response_id")]
         if unplaced:
-            raise SchemaError([f"{raw.name}: no column is mapped to required {table}.{c}" for c in unplaced])
+            raise SchemaError(
+                [f"{raw.name}: no column is mapped to required {table}.{c}" for c in unplaced]
+            )
         frame = match.prepare(raw.frame, each) if match is not None else raw.frame
         absent = [f"{c} ← “{h}”" for c, h in each.columns.items() if h not in frame.columns]
         if absent:
             raise SchemaError(
-                [f"{raw.name}: the mapping names file column(s) this file lacks: " + ", ".join(absent)]
+                [
+                    f"{raw.name}: the mapping names file column(s) this file lacks: "
+                    + ", ".join(absent)
+                ]
             )
         canonical, skipped = to_canonical(frame, each)
         if synthesize and "response_id" not in each.columns:
@@ -125,7 +130,9 @@ def load_export(
     )
 
 
-def _preset_match(raw: RawTable, table: str | None, mapping: FileMapping | None) -> PresetMatch | None:
+def _preset_match(
+    raw: RawTable, table: str | None, mapping: FileMapping | None
+) -> PresetMatch | None:
     """The preset to apply: the mapping's own (for its transform), or the one recognised."""
     headers = list(raw.frame.columns)
     if mapping is not None:
@@ -196,7 +203,9 @@ def _typed(kind: Kind, text: pd.Series, header: str, mapping: FileMapping) -> pd
     return values.astype(object).where(~bad, text)
 
 
-def _recode(out: pd.DataFrame, answers: pd.Series, mapping: FileMapping) -> tuple[pd.DataFrame, int]:
+def _recode(
+    out: pd.DataFrame, answers: pd.Series, mapping: FileMapping
+) -> tuple[pd.DataFrame, int]:
     """Recode scores per survey type onto its canonical range; drop "don't know" answers."""
     kinds = out["survey_type"].astype("str").str.strip().str.lower()
     scores = pd.Series(index=out.index, dtype=object)

@@ -66,7 +66,9 @@ class ValidationReport:
                     "accepted": read - len(self.rejected.get(name, ())),
                     "rejected": len(self.rejected.get(name, ())),
                     "values cleared": int(
-                        ((self.problems["table"] == name) & (self.problems["action"] == CLEARED)).sum()
+                        (
+                            (self.problems["table"] == name) & (self.problems["action"] == CLEARED)
+                        ).sum()
                     ),
                 }
                 for name, read in self.rows_read.items()
@@ -191,9 +193,7 @@ def _check_structure(raw: Mapping[str, pd.DataFrame | None], partial: bool) -> N
             continue
         missing = [c for c in table.required_columns if c not in frame.columns]
         if missing:
-            problems.append(
-                f"table '{name}' lacks required column(s): {', '.join(missing)}"
-            )
+            problems.append(f"table '{name}' lacks required column(s): {', '.join(missing)}")
     if problems:
         raise SchemaError(problems)
 
@@ -313,7 +313,9 @@ def _score_out_of_range(surveys: pd.DataFrame) -> pd.Series:
 
 
 def _score_rule_text(kind: pd.Series) -> pd.Series:
-    rules = {k: f"{k} score must be a whole number {lo}–{hi}" for k, (lo, hi) in SCORE_RANGES.items()}
+    rules = {
+        k: f"{k} score must be a whole number {lo}–{hi}" for k, (lo, hi) in SCORE_RANGES.items()
+    }
     return kind.map(rules)
 
 
@@ -333,7 +335,9 @@ def _check_foreign_keys(
         if unresolved.any():
             reason = f"no {fk.table} row with {fk.ref_column} = this value"
             found.append(
-                _problem_rows(table.name, unresolved.to_numpy(), record_ids, frame, fk.column, reason)
+                _problem_rows(
+                    table.name, unresolved.to_numpy(), record_ids, frame, fk.column, reason
+                )
             )
     return found
 
@@ -370,9 +374,7 @@ def _problem_rows(
 
 
 def _rejected_rows(raw: pd.DataFrame, bad: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
-    reasons = (
-        (bad["column"] + ": " + bad["reason"]).groupby(bad["row"]).agg("; ".join)
-    )
+    reasons = (bad["column"] + ": " + bad["reason"]).groupby(bad["row"]).agg("; ".join)
     rows = raw.iloc[positions].astype("str")  # as read: no float-ification of ids
     rows.insert(0, "row", positions + 1)
     rows.insert(1, "rejection_reason", reasons.reindex(positions + 1).to_numpy())

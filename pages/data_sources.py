@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from analysis.definitions import METRICS
-from data_connectors.schema import TABLES
-from data_connectors.sql import mask_url
 from dashboard import context
 from dashboard.errors import show_error
-from dashboard.widgets import validation_report
 from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec, connect_form_allowed, demo_spec
+from dashboard.widgets import validation_report
+from data_connectors.schema import TABLES
+from data_connectors.sql import mask_url
 
 st.title("Data sources")
 ctx = context.get()
@@ -28,9 +28,12 @@ with st.container(border=True):
     )
     if ctx.error is not None:
         show_error(ctx.error, on_sources_page=True)
-    if ctx.spec.kind != "demo" and st.button("Use the embedded demo instead", key="data_sources.demo"):
+    if ctx.spec.kind != "demo" and st.button(
+        "Use the embedded demo instead", key="data_sources.demo"
+    ):
         st.session_state[PAGE_CHOICE_KEY] = demo_spec()
         st.rerun()
+
 
 def connect_form() -> None:
     """Point this session at another database (read-only), or back at the configured one."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -67,7 +69,7 @@ def test_requirements_pin_compatible_ranges():
 
 def test_every_registered_page_exists_and_no_file_is_unregistered():
     app = (ROOT / "dashboard" / "app.py").read_text()
-    registered = set(re.findall(r'st\.Page\("\.\./pages/(\w+\.py)"', app))
+    registered = set(re.findall(r'st\.Page\(\s*"\.\./pages/(\w+\.py)"', app))
     on_disk = {p.name for p in (ROOT / "pages").glob("*.py")}
     assert registered == on_disk
 
@@ -76,3 +78,14 @@ def test_pytest_markers_are_declared():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     markers = " ".join(config["tool"]["pytest"]["ini_options"]["markers"])
     assert "database" in markers and "browser" in markers
+
+
+def test_code_passes_the_linter_and_formatter():
+    folders = ["analysis", "dashboard", "data_connectors", "pages", "tests", "benchmarks"]
+    ruff = [sys.executable, "-m", "ruff"]
+    lint = subprocess.run([*ruff, "check", *folders], cwd=ROOT, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout
+    form = subprocess.run(
+        [*ruff, "format", "--check", *folders], cwd=ROOT, capture_output=True, text=True
+    )
+    assert form.returncode == 0, form.stdout

@@ -75,9 +75,7 @@ CSAT = Preset(
     synthesize_ids=True,
     extras={"conversation_link": CSAT_HEADERS["link"]},
     derived={"ticket_id": CONVERSATION},
-    transform=chain(
-        answered_only, partial(conversation_id_from_link, target=CONVERSATION)
-    ),
+    transform=chain(answered_only, partial(conversation_id_from_link, target=CONVERSATION)),
     notes=(
         "customer_id is the contact's e-mail, else the contact's name. No answer id in the "
         "export: synthesise one per row. ticket_id is the conversation number from the link."

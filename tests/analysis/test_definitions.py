@@ -42,8 +42,14 @@ def test_definition_method_is_the_method_the_code_reports(key: str) -> None:
 @pytest.mark.parametrize("key", sorted(METRICS))
 def test_every_field_is_filled_in(key: str) -> None:
     metric = METRICS[key]
-    for text in (metric.name, metric.question, metric.formula, metric.denominator,
-                 metric.excluded, metric.interval_method):
+    for text in (
+        metric.name,
+        metric.question,
+        metric.formula,
+        metric.denominator,
+        metric.excluded,
+        metric.interval_method,
+    ):
         assert text.strip()
     assert metric.unit in {"points", "percent", "score", "count"}
     assert metric.requires
@@ -82,16 +88,26 @@ def test_direction_and_units() -> None:
     better_low = {key for key, metric in METRICS.items() if not metric.higher_is_better}
     assert better_low == {"ces", "complaints", "churn"}
     assert {key: m.unit for key, m in METRICS.items()} == {
-        "nps": "points", "csi": "score", "csat": "percent", "ces": "score",
-        "ces_low_effort": "percent", "complaints": "count", "churn": "percent",
+        "nps": "points",
+        "csi": "score",
+        "csat": "percent",
+        "ces": "score",
+        "ces_low_effort": "percent",
+        "complaints": "count",
+        "churn": "percent",
     }
 
 
 def test_explain_without_estimate() -> None:
     text = explain("nps")
     assert text.startswith("**NPS**")
-    for part in (METRICS["nps"].formula, METRICS["nps"].denominator, METRICS["nps"].excluded,
-                 METRICS["nps"].interval_method, "95%"):
+    for part in (
+        METRICS["nps"].formula,
+        METRICS["nps"].denominator,
+        METRICS["nps"].excluded,
+        METRICS["nps"].interval_method,
+        "95%",
+    ):
         assert part in text
     assert "n =" not in text
 

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.kpis import Tables, overview_kpis, survey_trend
 from analysis.rates import churn_change, count_change, proportion_change
-from analysis.views import Slice, apply_slice, served_before, survey_context, ticket_context
+from analysis.views import Slice, apply_slice, survey_context, ticket_context
 
 
 def test_proportion_change_matches_newcombe_1998_example():
@@ -60,9 +60,7 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         {
             "ticket_id": ["t1", "t2", "t3", "t4"],
             "customer_id": ["a", "b", "c", "d"],
-            "created_at": pd.to_datetime(
-                ["2026-02-05", "2026-02-06", "2026-03-05", "2026-03-20"]
-            ),
+            "created_at": pd.to_datetime(["2026-02-05", "2026-02-06", "2026-03-05", "2026-03-20"]),
             "department": ["Billing", "Delivery", "Billing", "Delivery"],
             "channel": ["email", "phone", "chat", "email"],
             "is_complaint": pd.array([True, True, False, True], dtype="boolean"),
@@ -74,8 +72,16 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             "customer_id": ["a", "b", "c", "d", "a", "c", "d", "b"],
             "ticket_id": [None, "t2", None, None, "t1", None, None, None],
             "responded_at": pd.to_datetime(
-                ["2026-03-02", "2026-03-03", "2026-03-10", "2026-03-25",
-                 "2026-02-07", "2026-02-15", "2026-03-26", "2026-02-08"]
+                [
+                    "2026-03-02",
+                    "2026-03-03",
+                    "2026-03-10",
+                    "2026-03-25",
+                    "2026-02-07",
+                    "2026-02-15",
+                    "2026-03-26",
+                    "2026-02-08",
+                ]
             ),
             "survey_type": ["nps", "nps", "nps", "nps", "csat", "nps", "csat", "nps"],
             "score": [10.0, 3.0, 9.0, 8.0, 5.0, 6.0, 2.0, 10.0],
@@ -110,8 +116,10 @@ def test_overview_kpis_hand_computed():
 def test_churn_change_counts_each_period_on_its_own_base():
     customers, _, _ = _tables()
     change = churn_change(
-        customers["signup_date"], customers["churn_date"],
-        ("2026-01-29", "2026-02-28"), ("2026-03-01", "2026-03-31"),
+        customers["signup_date"],
+        customers["churn_date"],
+        ("2026-01-29", "2026-02-28"),
+        ("2026-03-01", "2026-03-31"),
     )
     assert change.change == pytest.approx(50.0 - 100 / 3)
 
@@ -119,7 +127,9 @@ def test_churn_change_counts_each_period_on_its_own_base():
 def test_unknown_kpi_is_an_argument_error():
     customers, tickets, surveys = _tables()
     with pytest.raises(ValueError, match="unknown KPI"):
-        overview_kpis(Tables(customers, tickets, surveys), "2026-03-01", "2026-03-31", keys=("revenue",))
+        overview_kpis(
+            Tables(customers, tickets, surveys), "2026-03-01", "2026-03-31", keys=("revenue",)
+        )
 
 
 def test_survey_trend_per_month():
@@ -160,7 +170,10 @@ def test_churn_under_a_department_filter_counts_customers_served_before_the_peri
     customers, tickets, surveys = _tables()
     t = ticket_context(tickets, customers)
     sliced = apply_slice(
-        customers, t, survey_context(surveys, tickets, customers), Slice({"department": ("Billing",)})
+        customers,
+        t,
+        survey_context(surveys, tickets, customers),
+        Slice({"department": ("Billing",)}),
     )
     kpis = overview_kpis(Tables(*sliced, served_only=True), "2026-03-01", "2026-03-31")
     assert (kpis["churn"].current.value, kpis["churn"].current.n) == (0.0, 1)

@@ -129,9 +129,7 @@ def test_bad_scores_are_excluded_and_counted() -> None:
     assert any("5 NPS answers excluded" in note for note in result.warnings)
 
 
-@pytest.mark.parametrize(
-    "bad", [True, np.nan, pd.NA, float("inf"), "ten", 9.5, 1e9], ids=repr
-)
+@pytest.mark.parametrize("bad", [True, np.nan, pd.NA, float("inf"), "ten", 9.5, 1e9], ids=repr)
 def test_each_kind_of_bad_score_is_excluded(bad: object) -> None:
     result = nps([9, bad])
     assert (result.n, result.excluded) == (1, 1)

@@ -46,8 +46,7 @@ def _whole_in(low: int, high: int) -> Callable[[list], int]:
 
     def count(values: list) -> int:
         return sum(
-            1 for v in values
-            if isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+            1 for v in values if isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
         )
 
     return count
@@ -66,7 +65,8 @@ def _customers_at_start(table: tuple) -> int:
     """Signed up before 2024-01-01 and not churned before it (ISO strings compare as dates)."""
     signup, churned = table
     return sum(
-        1 for s, c in zip(signup, churned, strict=True)
+        1
+        for s, c in zip(signup, churned, strict=True)
         if s is not None and s < "2024-01-01" and (c is None or c >= "2024-01-01")
     )
 
@@ -116,8 +116,12 @@ def _samples(name: str) -> list[tuple[str, Any]]:
     family = name.split(".")[0]
     if family in ranges:
         low, high = ranges[family]
-        fixed = [("all-lowest", [low] * 12), ("all-highest", [high] * 12),
-                 ("two-answers", [low, high]), ("mixed-junk", [high, "x", low, None, 7.5, high])]
+        fixed = [
+            ("all-lowest", [low] * 12),
+            ("all-highest", [high] * 12),
+            ("two-answers", [low, high]),
+            ("mixed-junk", [high, "x", low, None, 7.5, high]),
+        ]
         return fixed + [(f"seed={s}", _scores(s, low, high)) for s in SEEDS]
     if name == "proportion":
         return [("81/263", (81, 263)), ("0/10", (0, 10)), ("10/10", (10, 10)), ("1/1", (1, 1))]

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from data_connectors.workspace import ENV_URL as WORKSPACE_ENV_URL
 from dashboard.sources import ENV_DEMO_PATH, ENV_MAPPING, ENV_URL
+from data_connectors.workspace import ENV_URL as WORKSPACE_ENV_URL
 from tests.conftest import required
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,10 +77,23 @@ def app_url(small_demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     env[WORKSPACE_ENV_URL] = f"sqlite:///{server_dir / 'workspace.sqlite'}"
     log = (server_dir / "streamlit.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

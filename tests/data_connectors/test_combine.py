@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 
 from data_connectors.combine import combine
-from data_connectors.schema import RECORD_KEYS
 from data_connectors.dataset import DTYPES, Dataset, SourceInfo
-from data_connectors.schema import TABLES
+from data_connectors.schema import RECORD_KEYS, TABLES
 
 AS_OF = pd.Timestamp("2026-06-30 12:00")
 

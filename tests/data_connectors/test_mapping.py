@@ -60,8 +60,10 @@ def test_top_level_schema_is_the_default_and_a_table_overrides_it():
     ("change", "message"),
     [
         ({"complaints": {"table": "x"}}, "unknown canonical tables: complaints"),
-        ({"tickets": {"table": "conv", "columns": {"nps": "a", "agent": "b"}}},
-         "unknown canonical columns: tickets.nps"),
+        (
+            {"tickets": {"table": "conv", "columns": {"nps": "a", "agent": "b"}}},
+            "unknown canonical columns: tickets.nps",
+        ),
         ({"surveys": None}, "required canonical tables not mapped: surveys"),
         ({"tickets": {"table": "conv", "sql": "SELECT 1"}}, "either 'table' or 'sql'"),
         ({"tickets": {"columns": {}}}, "either 'table' or 'sql'"),

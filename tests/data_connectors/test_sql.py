@@ -27,25 +27,60 @@ EXAMPLE_MAPPING = Path(__file__).parents[2] / "data_connectors/mappings/example_
 #: The helpdesk example_custom.toml describes: source table -> (canonical table, canonical
 #: column -> source column). Written independently of the mapping file, so the test checks it.
 HELPDESK: dict[str, tuple[str, dict[str, str]]] = {
-    "contacts": ("customers", {
-        "customer_id": "id", "signup_date": "created", "churn_date": "closed_on",
-        "segment": "tier", "region": "country", "acquisition_channel": "source",
-        "referred_by": "referrer", "revenue": "mrr", "email": "mail",
-    }),
-    "conv": ("tickets", {
-        "ticket_id": "id", "customer_id": "contact_id", "created_at": "Opened At",
-        "channel": "medium", "department": "dept", "category": "topic", "subject": "title",
-        "text": "body", "is_complaint": "complaint", "agent": "assignee", "team": "team",
-        "priority": "prio", "first_response_at": "first_reply", "resolved_at": "solved",
-        "status": "state", "wait_seconds": "queue_secs", "handle_seconds": "talk_secs",
-        "abandoned": "dropped", "transfers": "hops", "reopens": "reopened",
-        "first_contact_resolved": "fcr",
-    }),
-    "csat": ("surveys", {
-        "response_id": "id", "customer_id": "contact_id", "ticket_id": "conv_id",
-        "responded_at": "answered", "survey_type": "kind", "score": "rating",
-        "comment": "remark", "reason": "why", "callback_requested": "call_me",
-    }),
+    "contacts": (
+        "customers",
+        {
+            "customer_id": "id",
+            "signup_date": "created",
+            "churn_date": "closed_on",
+            "segment": "tier",
+            "region": "country",
+            "acquisition_channel": "source",
+            "referred_by": "referrer",
+            "revenue": "mrr",
+            "email": "mail",
+        },
+    ),
+    "conv": (
+        "tickets",
+        {
+            "ticket_id": "id",
+            "customer_id": "contact_id",
+            "created_at": "Opened At",
+            "channel": "medium",
+            "department": "dept",
+            "category": "topic",
+            "subject": "title",
+            "text": "body",
+            "is_complaint": "complaint",
+            "agent": "assignee",
+            "team": "team",
+            "priority": "prio",
+            "first_response_at": "first_reply",
+            "resolved_at": "solved",
+            "status": "state",
+            "wait_seconds": "queue_secs",
+            "handle_seconds": "talk_secs",
+            "abandoned": "dropped",
+            "transfers": "hops",
+            "reopens": "reopened",
+            "first_contact_resolved": "fcr",
+        },
+    ),
+    "csat": (
+        "surveys",
+        {
+            "response_id": "id",
+            "customer_id": "contact_id",
+            "ticket_id": "conv_id",
+            "responded_at": "answered",
+            "survey_type": "kind",
+            "score": "rating",
+            "comment": "remark",
+            "reason": "why",
+            "callback_requested": "call_me",
+        },
+    ),
 }
 #: Columns of the helpdesk that no mapping names: they must never be read.
 UNMAPPED = {"contacts": "password_hash", "conv": "internal_note"}
@@ -112,8 +147,14 @@ def test_round_trip_keeps_values_and_reports_the_bad_row(canonical_url):
 
     problems = report.problems.drop(columns="reason").to_dict("records")
     assert problems == [
-        {"table": "surveys", "row": 4, "record_id": "R04", "column": "score", "value": "11.0",
-         "action": "row rejected"}
+        {
+            "table": "surveys",
+            "row": 4,
+            "record_id": "R04",
+            "column": "score",
+            "value": "11.0",
+            "action": "row rejected",
+        }
     ]
     assert report.problems.loc[0, "reason"] == "nps score must be a whole number 0–10"
     assert report.rows_read == {"customers": 4, "tickets": 4, "surveys": 5, "qa_reviews": 3}
@@ -230,8 +271,9 @@ def test_reads_only_mapped_columns_with_bound_date_bounds(canonical_url, writer,
 @pytest.mark.parametrize(
     "statement",
     [
-        sa.insert(sa.table("customers", sa.column("customer_id"), sa.column("signup_date")))
-        .values(customer_id="C99", signup_date=datetime(2024, 5, 1)),
+        sa.insert(sa.table("customers", sa.column("customer_id"), sa.column("signup_date"))).values(
+            customer_id="C99", signup_date=datetime(2024, 5, 1)
+        ),
         sa.update(sa.table("customers", sa.column("segment"))).values(segment="hacked"),
     ],
     ids=["insert", "update"],
@@ -253,11 +295,19 @@ def test_the_reader_connection_cannot_write(canonical_url, writer, statement):
     ("omit", "mapping", "expected"),
     [
         ({"surveys"}, None, ["table 'surveys' is missing"]),
-        ({"tickets.created_at", "surveys.score"}, None,
-         ["column tickets.created_at is missing", "column surveys.score is missing"]),
-        ((), {"tickets": {"table": "tickets", "columns": {"agent": "owner"}},
-              "surveys": {"table": "answers"}},
-         ["column tickets.agent is missing: no column 'owner'", "no source table 'answers'"]),
+        (
+            {"tickets.created_at", "surveys.score"},
+            None,
+            ["column tickets.created_at is missing", "column surveys.score is missing"],
+        ),
+        (
+            (),
+            {
+                "tickets": {"table": "tickets", "columns": {"agent": "owner"}},
+                "surveys": {"table": "answers"},
+            },
+            ["column tickets.agent is missing: no column 'owner'", "no source table 'answers'"],
+        ),
     ],
     ids=["table", "required-columns", "mapped-names"],
 )
@@ -297,8 +347,11 @@ def test_source_names_reach_sql_only_quoted(canonical_url):
 def test_a_slow_query_times_out_naming_its_table(canonical_url):
     slow_sql = SLOW_TICKETS_SQL[make_url(canonical_url).get_backend_name()]
     mapping = Mapping.from_dict(
-        {"customers": {"table": "customers"}, "tickets": {"sql": slow_sql},
-         "surveys": {"table": "surveys"}}
+        {
+            "customers": {"table": "customers"},
+            "tickets": {"sql": slow_sql},
+            "surveys": {"table": "surveys"},
+        }
     )
     start = time.monotonic()
     with pytest.raises(DataSourceError, match="reading tickets .* timed out after 1 s") as caught:
@@ -332,24 +385,39 @@ def test_source_version_changes_with_the_data_only(canonical_url, writer):
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("postgresql+psycopg://postgres:s3cret@127.0.0.1:notaport/test", re.escape(
-            "not a valid database URL: postgresql+psycopg://postgres:***@127.0.0.1:notaport/test"
-        )),
-        ("nosuch+driver://u:s3cret@db.example/helpdesk", re.escape(
-            "unsupported database driver 'nosuch+driver' in nosuch+driver://u:***@db.example"
-        )),
+        (
+            "postgresql+psycopg://postgres:s3cret@127.0.0.1:notaport/test",
+            re.escape(
+                "not a valid database URL: postgresql+psycopg://postgres:***@127.0.0.1:notaport/test"
+            ),
+        ),
+        (
+            "nosuch+driver://u:s3cret@db.example/helpdesk",
+            re.escape(
+                "unsupported database driver 'nosuch+driver' in nosuch+driver://u:***@db.example"
+            ),
+        ),
         ("postgresql+asyncpg://u:s3cret@db.example/helpdesk", "unsupported database driver"),
         ("mysql+mysqldb://root:s3cret@127.0.0.1:1/test", "not installed|could not connect"),
         ("sqlite://", re.escape("the SQLite URL names no database file")),
-        ("postgresql+psycopg://postgres:s3cret@127.0.0.1:1/test",
-         re.escape("could not connect to postgresql+psycopg://postgres:***@127.0.0.1:1/test: ")
-         + ".*refused"),
-        ("mysql+pymysql://root:s3cret@127.0.0.1:1/test",
-         re.escape("could not connect to mysql+pymysql://root:***@127.0.0.1:1/test: ")
-         + "Can't connect"),
+        (
+            "postgresql+psycopg://postgres:s3cret@127.0.0.1:1/test",
+            re.escape("could not connect to postgresql+psycopg://postgres:***@127.0.0.1:1/test: ")
+            + ".*refused",
+        ),
+        (
+            "mysql+pymysql://root:s3cret@127.0.0.1:1/test",
+            re.escape("could not connect to mysql+pymysql://root:***@127.0.0.1:1/test: ")
+            + "Can't connect",
+        ),
     ],
     ids=[
-        "malformed", "unknown-dialect", "async-driver", "driver", "sqlite-memory", "pg-port",
+        "malformed",
+        "unknown-dialect",
+        "async-driver",
+        "driver",
+        "sqlite-memory",
+        "pg-port",
         "mysql-port",
     ],
 )
@@ -381,8 +449,10 @@ def test_missing_sqlite_file_is_named_and_not_created(tmp_path):
 @pytest.mark.parametrize(
     ("url", "masked"),
     [
-        ("postgresql+psycopg://u:s3cret@db:5432/helpdesk?sslmode=require",
-         "postgresql+psycopg://u:***@db:5432/helpdesk?sslmode=require"),
+        (
+            "postgresql+psycopg://u:s3cret@db:5432/helpdesk?sslmode=require",
+            "postgresql+psycopg://u:***@db:5432/helpdesk?sslmode=require",
+        ),
         ("mysql+pymysql://root@db/helpdesk", "mysql+pymysql://root@db/helpdesk"),
         ("sqlite:///data/helpdesk.db", "sqlite:///data/helpdesk.db"),
         ("postgresql://u:p%40ss@db/helpdesk", "postgresql://u:***@db/helpdesk"),

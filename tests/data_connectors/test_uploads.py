@@ -1,4 +1,4 @@
-"""load_export: file → preset or mapping → typed values → validation, rows numbered as in the file."""
+"""load_export: file → preset or mapping → typed values → validation, file row numbers."""
 
 from __future__ import annotations
 

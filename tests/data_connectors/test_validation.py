@@ -18,7 +18,14 @@ def _customers() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "customer_id": ["c1", "c2", "c3", "c3", "c4", "c5"],
-            "signup_date": ["2025-01-05", "2025-02-01", "2025-03-01", "2025-03-02", "soon", "2025-04-01"],
+            "signup_date": [
+                "2025-01-05",
+                "2025-02-01",
+                "2025-03-01",
+                "2025-03-02",
+                "soon",
+                "2025-04-01",
+            ],
             "churn_date": [None, "2024-12-31", None, None, None, "2026-05-01"],
             "segment": ["SMB", "SMB", "Consumer", "Consumer", "SMB", "Enterprise"],
             "referred_by": [None, "c1", "c99", None, None, "c1"],
@@ -31,7 +38,13 @@ def _tickets() -> pd.DataFrame:
         {
             "ticket_id": ["t1", "t2", "t3", "t4", "t5"],
             "customer_id": ["c1", "c2", "c404", "c4", "c1"],
-            "created_at": ["2026-01-10 09:00", "2026-01-11 10:00", "2026-01-12", "2026-02-01", "2027-01-01"],
+            "created_at": [
+                "2026-01-10 09:00",
+                "2026-01-11 10:00",
+                "2026-01-12",
+                "2026-02-01",
+                "2027-01-01",
+            ],
             "first_response_at": ["2026-01-10 09:05", "2026-01-11 09:59", None, None, None],
             "transfers": [0, 2, 1, "two", 0],
             "is_complaint": ["yes", "нет", "TRUE", "0", "maybe"],
@@ -147,7 +160,9 @@ def test_future_churn_date_is_a_scheduled_cancellation():
 
 
 def test_non_iso_dates_are_not_guessed():
-    customers = pd.DataFrame({"customer_id": ["c1", "c2"], "signup_date": ["01/02/2025", "2025-02-01"]})
+    customers = pd.DataFrame(
+        {"customer_id": ["c1", "c2"], "signup_date": ["01/02/2025", "2025-02-01"]}
+    )
     dataset, report = validate({"customers": customers}, as_of=AS_OF, partial=True)
     assert dataset.customers["customer_id"].tolist() == ["c2"]
     assert report.problems["reason"].tolist() == ["not an ISO 8601 date/time"]
@@ -178,7 +193,16 @@ def test_booleans_in_several_languages():
         {"customers": customers, "tickets": tickets, "surveys": surveys}, as_of=AS_OF
     )
     assert report.is_clean
-    assert dataset.tickets["abandoned"].tolist() == [True, False, True, False, True, False, True, True]
+    assert dataset.tickets["abandoned"].tolist() == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        True,
+    ]
 
 
 def test_rejected_rows_download_as_csv_with_reason(result):
@@ -250,7 +274,7 @@ def test_rejected_rows_csv_defuses_spreadsheet_formulas():
     surveys = pd.DataFrame(
         {
             "response_id": ["r1"],
-            "customer_id": ["=HYPERLINK(\"http://x\")"],
+            "customer_id": ['=HYPERLINK("http://x")'],
             "responded_at": ["2026-01-01"],
             "survey_type": ["nps"],
             "score": [12],
@@ -258,4 +282,4 @@ def test_rejected_rows_csv_defuses_spreadsheet_formulas():
     )
     _, report = validate({"surveys": surveys}, as_of=AS_OF, partial=True)
     frame = pd.read_csv(io.BytesIO(report.rejected_csv()), dtype=str)
-    assert frame.loc[0, "customer_id"] == "'=HYPERLINK(\"http://x\")"
+    assert frame.loc[0, "customer_id"] == '\'=HYPERLINK("http://x")'

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from data_connectors.workspace import ENV_URL as WORKSPACE_ENV_URL
 from dashboard.sources import ENV_DEMO_PATH, ENV_MAPPING, ENV_URL
+from data_connectors.workspace import ENV_URL as WORKSPACE_ENV_URL
 
 
 @pytest.fixture()

@@ -12,8 +12,8 @@ import pytest
 from analysis.definitions import METRICS
 from analysis.kpis import OVERVIEW_KPIS
 from analysis.loyalty import nps
-from data_connectors.validation import PROBLEM_COLUMNS
 from dashboard.sources import ENV_URL
+from data_connectors.validation import PROBLEM_COLUMNS
 from tests.pages.apptest import PAGES, new_app
 
 
@@ -119,7 +119,10 @@ def test_data_sources_page_offers_rejected_rows(app_env, tmp_path, monkeypatch):
     db = tmp_path / "with_bad_rows.sqlite"
     db.write_bytes(app_env.read_bytes())
     with sqlite3.connect(db) as connection:
-        connection.execute("UPDATE surveys SET score = 11 WHERE rowid IN (SELECT rowid FROM surveys WHERE survey_type = 'nps' LIMIT 3)")
+        connection.execute(
+            "UPDATE surveys SET score = 11 WHERE rowid IN "
+            "(SELECT rowid FROM surveys WHERE survey_type = 'nps' LIMIT 3)"
+        )
     monkeypatch.setenv(ENV_URL, f"sqlite:///{db}")
     at = new_app()
     at.run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from data_connectors.workspace import Workspace
@@ -67,3 +68,33 @@ def test_an_unknown_layout_is_mapped_by_hand_with_suggestions(app_env):
     assert at.selectbox(key=f"{_key(path)}.layout").value == "Map the columns myself"
     assert at.selectbox(key=f"{_key(path)}.table").value == "surveys"
     assert any("Map a file column to:" in i.value and "response_id" in i.value for i in at.info)
+
+
+def test_an_unknown_file_is_mapped_by_hand_and_stored(app_env, tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text(
+        "ID;Who;When;Stars\nr1;c1;31.01.2024 10:00;5\nr2;c2;01.02.2024 11:00;2\n", encoding="utf-8"
+    )
+    key = _key(path)
+    at = _panel_app(path)
+    at.selectbox(key=f"{key}.table").set_value("surveys").run()
+    # The editor's rows follow the canonical surveys columns (survey_type is asked apart):
+    # 0 response_id, 1 customer_id, 2 ticket_id, 3 responded_at, 4 score.
+    at.session_state[f"{key}.surveys.columns"] = {
+        "edited_rows": {
+            0: {"file column": "ID"},
+            1: {"file column": "Who"},
+            3: {"file column": "When"},
+            4: {"file column": "Stars"},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.selectbox(key=f"{key}.survey_type").set_value("csat").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Rows accepted"] == "2"
+    at.button(key=f"{key}.store").click().run()
+    stored = Workspace.open().read().surveys.set_index("response_id")
+    assert stored.loc["r1", "responded_at"] == pd.Timestamp("2024-01-31 10:00")
+    assert stored["score"].tolist() == [5.0, 2.0]

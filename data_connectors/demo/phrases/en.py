@@ -91,10 +91,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
         ),
     ),
     "refund": (
-        (
-            "I returned {product} {days} days ago and still have not received the refund of "
-            "€{eur}."
-        ),
+        ("I returned {product} {days} days ago and still have not received the refund of €{eur}."),
         (
             "Please refund order {order}. The item was returned and the courier confirmed "
             "the pickup."

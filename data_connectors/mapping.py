@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from data_connectors.schema import TABLES
 
 #: Keys allowed in one table's entry.
@@ -36,11 +38,15 @@ TABLE_KEYS = ("table", "schema", "sql", "columns")
 
 @dataclass(frozen=True)
 class TableMapping:
-    """The source of one canonical table: a source ``table`` (in ``schema``) or a ``sql`` query.
+    """The source of one canonical table: a source ``table`` (in ``schema``), a ``sql`` query,
+    or a SQLAlchemy Core ``query`` (what helpdesk presets use: joins built from quoted
+    identifiers, no SQL text).
 
     ``columns`` maps canonical column names to source column names. ``missing_ok`` makes an
     absent source table mean "not supplied" instead of a schema error (used by
-    :meth:`Mapping.identity` for optional canonical tables).
+    :meth:`Mapping.identity` for optional canonical tables). ``needs`` names the source tables a
+    ``query`` reads, as ``(schema, table)``: each is checked before reading, so a missing one is
+    reported by name.
     """
 
     table: str | None = None
@@ -48,10 +54,12 @@ class TableMapping:
     sql: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     missing_ok: bool = False
+    query: sa.Select | None = None
+    needs: tuple[tuple[str | None, str], ...] = ()
 
     def __post_init__(self) -> None:
-        if (self.table is None) == (self.sql is None):
-            raise ValueError("give either 'table' or 'sql', not both or neither")
+        if sum(x is not None for x in (self.table, self.sql, self.query)) != 1:
+            raise ValueError("give exactly one of 'table', 'sql' or a query")
         if self.sql is not None and self.schema is not None:
             raise ValueError("'schema' applies to 'table' only; qualify names inside 'sql'")
         for key, value in (("table", self.table), ("schema", self.schema), ("sql", self.sql)):
@@ -70,6 +78,9 @@ class TableMapping:
 
     def describe(self) -> str:
         """Where the table comes from, for messages: ``source table 'support.conv'``."""
+        if self.query is not None:
+            names = ", ".join(f"'{s}.{t}'" if s else f"'{t}'" for s, t in self.needs)
+            return f"source tables {names} (the preset's query needs all of them)"
         if self.sql is not None:
             return "custom SQL"
         qualified = f"{self.schema}.{self.table}" if self.schema else self.table

@@ -253,6 +253,11 @@ def _source_columns(
     connection: sa.Connection, name: str, table_mapping: TableMapping
 ) -> list[str] | None:
     """Column names the source offers (None when its table does not exist)."""
+    if table_mapping.query is not None:
+        inspector = sa.inspect(connection)
+        if not all(inspector.has_table(t, schema=s) for s, t in table_mapping.needs):
+            return None
+        return list(table_mapping.query.selected_columns.keys())
     if table_mapping.sql is not None:
         probe = sa.select(sa.text("*")).select_from(_custom(name, table_mapping.sql, [])).limit(0)
         return list(connection.execute(probe).keys())
@@ -272,8 +277,10 @@ def _custom(name: str, sql: str, columns: list[str]) -> sa.Subquery:
 def _source(name: str, table_mapping: TableMapping, wanted: dict[str, str]) -> _Source:
     """The FROM clause holding only the wanted source columns (canonical → source name)."""
     source_columns = list(dict.fromkeys(wanted.values()))
-    if table_mapping.sql is not None:
-        from_clause: sa.FromClause = _custom(name, table_mapping.sql, source_columns)
+    if table_mapping.query is not None:
+        from_clause: sa.FromClause = table_mapping.query.subquery(f"{name}_source")
+    elif table_mapping.sql is not None:
+        from_clause = _custom(name, table_mapping.sql, source_columns)
     else:
         from_clause = sa.table(
             table_mapping.table,

@@ -72,6 +72,11 @@ class TableMapping:
             # a trailing ";" would break the subquery the query is wrapped in
             object.__setattr__(self, "sql", self.sql.strip().rstrip(";").rstrip())
 
+    def signature(self) -> str:
+        """A stable text of where the table comes from (queries as their SQL, not their id)."""
+        query = str(self.query) if self.query is not None else None
+        return repr((self.table, self.schema, self.sql, sorted(self.columns.items()), query))
+
     def source_column(self, canonical: str) -> str:
         """The source column that holds canonical column ``canonical``."""
         return self.columns.get(canonical, canonical)

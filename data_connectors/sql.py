@@ -37,6 +37,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from data_connectors import helpdesks
 from data_connectors.dataset import Dataset, SourceInfo
 from data_connectors.errors import DataSourceError, SchemaError
 from data_connectors.mapping import Mapping, TableMapping
@@ -417,7 +418,10 @@ class _Reader:
 
     def fingerprint(self, sources: dict[str, _Source], mapping: Mapping) -> str:
         """Hash of the row count and latest date/time values of every mapped table."""
-        state: list[Any] = [self.location, repr(mapping)]
+        state: list[Any] = [
+            self.location,
+            sorted((n, t.signature()) for n, t in mapping.tables.items()),
+        ]
         for name, source in sources.items():
             stamps = [
                 sa.func.max(column)
@@ -439,7 +443,27 @@ class _Reader:
             return pd.DataFrame(dict(zip(names, columns, strict=True)))
 
 
-def source_version(url: str, mapping: Mapping | None = None, *, timeout_seconds: float = 30) -> str:
+def _chosen_mapping(
+    mapping: Mapping | None, preset: str | None, options: dict[str, Any]
+) -> Mapping:
+    """The mapping to read through: given, a helpdesk preset's, or the identity."""
+    if preset is not None:
+        if mapping is not None:
+            raise ValueError("give a mapping or a preset, not both")
+        return helpdesks.get(preset).mapping(**options)
+    if options:
+        raise ValueError(f"options {', '.join(sorted(options))} apply to a preset only")
+    return mapping or Mapping.identity()
+
+
+def source_version(
+    url: str,
+    mapping: Mapping | None = None,
+    *,
+    preset: str | None = None,
+    timeout_seconds: float = 30,
+    **options: Any,
+) -> str:
     """A cheap fingerprint of the data: it changes when rows are added or timestamps move.
 
     Per mapped table it hashes the row count and the latest value of every mapped date/time
@@ -447,7 +471,7 @@ def source_version(url: str, mapping: Mapping | None = None, *, timeout_seconds:
     An edit that changes neither, such as a corrected category, is not seen: pair the cache
     with a time-to-live.
     """
-    mapping = mapping or Mapping.identity()
+    mapping = _chosen_mapping(mapping, preset, options)
     with _Reader.open(url, timeout_seconds) as reader:
         return reader.fingerprint(reader.resolve(mapping), mapping)
 
@@ -456,11 +480,13 @@ def read_dataset(
     url: str,
     mapping: Mapping | None = None,
     *,
+    preset: str | None = None,
     since: Bound = None,
     until: Bound = None,
     as_of: pd.Timestamp | None = None,
     timeout_seconds: float = 30,
     source_name: str | None = None,
+    **options: Any,
 ) -> tuple[Dataset, ValidationReport]:
     """Read and validate the canonical tables from the database at ``url``.
 
@@ -470,6 +496,10 @@ def read_dataset(
         SQLAlchemy URL (SQLite, PostgreSQL, MySQL or MariaDB); opened read-only.
     mapping : Mapping, optional
         Where each canonical table lives; default :meth:`Mapping.identity`.
+    preset : str, optional
+        A helpdesk product whose own database is read (:mod:`data_connectors.helpdesks`:
+        ``"chatwoot"``, ``"zammad"``, ``"osticket"``, ``"glpi"``) instead of a mapping;
+        ``**options`` are the preset's options (e.g. ``table_prefix="ost_"``).
     since, until : date or datetime, optional
         Inclusive range on each table's time column (``TIME_COLUMNS``); a ``date`` for
         ``until`` includes its whole day. Customers are always read whole (churn needs them);
@@ -494,7 +524,7 @@ def read_dataset(
     SchemaError
         Mapped tables or required columns are missing (all of them are listed).
     """
-    mapping = mapping or Mapping.identity()
+    mapping = _chosen_mapping(mapping, preset, options)
     window = _Window.of(since, until)
     with _Reader.open(url, timeout_seconds) as reader:
         sources = reader.resolve(mapping)

@@ -54,15 +54,17 @@ def _data_choice() -> str:
         return "helpdesk"
     if not has_uploads:
         return "helpdesk"
-    return st.sidebar.selectbox(
+    # Options are the labels themselves: a bound selectbox writes its label into the link.
+    by_label = {label: key for key, label in data.DATA_CHOICES.items()}
+    label = st.sidebar.selectbox(
         "Data",
-        list(data.DATA_CHOICES),
-        format_func=data.DATA_CHOICES.get,
+        list(by_label),
         key="data",
         bind="query-params",
         help="Uploaded exports are kept in the app's workspace database; combined, an uploaded "
         "record replaces the helpdesk database's record with the same id.",
     )
+    return by_label[label]
 
 
 def get() -> AppContext:

@@ -20,6 +20,7 @@ from data_connectors import demo
 from data_connectors.combine import combine
 from data_connectors.dataset import Dataset
 from data_connectors.errors import DataSourceError
+from data_connectors.linking import LinkReport, link_answers
 from data_connectors.mapping import Mapping
 from data_connectors.sql import read_dataset, source_version
 from data_connectors.validation import ValidationReport
@@ -50,15 +51,27 @@ class Loaded:
     reports: dict[str, ValidationReport]
     surveys: pd.DataFrame  # surveys + department, channel, segment, region
     tickets: pd.DataFrame  # tickets + segment, region
+    links: LinkReport | None = None  # how uploaded answers joined customers and tickets
 
 
-def _prepared(dataset: Dataset, reports: dict[str, ValidationReport]) -> Loaded:
+def _prepared(
+    dataset: Dataset, reports: dict[str, ValidationReport], links: LinkReport | None = None
+) -> Loaded:
     return Loaded(
         dataset=dataset,
         reports=reports,
         surveys=survey_context(dataset.surveys, dataset.tickets, dataset.customers),
         tickets=ticket_context(dataset.tickets, dataset.customers),
+        links=links,
     )
+
+
+def _linked(
+    uploads: Dataset, customers: pd.DataFrame, tickets: pd.DataFrame
+) -> tuple[Dataset, LinkReport]:
+    """The uploads with their survey answers joined to ``customers`` and ``tickets``."""
+    surveys, links = link_answers(uploads.surveys, customers, tickets)
+    return uploads.with_tables(surveys=surveys), links
 
 
 @dataclass(frozen=True)
@@ -126,19 +139,23 @@ def workspace() -> Workspace:
 @st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner="Reading uploaded exports…")
 def load_uploads(version: str) -> Loaded:
     """The uploaded exports alone (``version`` is the workspace's data version)."""
-    dataset, report = combine([workspace().read()])
-    return _prepared(dataset, {"Uploaded exports": report})
+    stored = workspace().read()
+    uploads, links = _linked(stored, stored.customers, stored.tickets)
+    dataset, report = combine([uploads])
+    return _prepared(dataset, {"Uploaded exports": report}, links)
 
 
 @st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner="Combining the sources…")
 def load_combined(spec: SourceSpec, version: str, uploads_version: str) -> Loaded:
     """Helpdesk database plus uploaded exports; an uploaded record replaces the database's."""
     helpdesk, helpdesk_report = _read_helpdesk(spec)
-    dataset, report = combine([helpdesk, workspace().read()])
-    return _prepared(
-        dataset,
-        {"Helpdesk database": helpdesk_report, "Combined (references across sources)": report},
-    )
+    stored = workspace().read()
+    customers = pd.concat([helpdesk.customers, stored.customers], ignore_index=True)
+    tickets = pd.concat([helpdesk.tickets, stored.tickets], ignore_index=True)
+    uploads, links = _linked(stored, customers, tickets)
+    dataset, report = combine([helpdesk, uploads])
+    reports = {"Helpdesk database": helpdesk_report, "Combined (references across sources)": report}
+    return _prepared(dataset, reports, links)
 
 
 def current(spec: SourceSpec, choice: str = "helpdesk") -> Loaded:

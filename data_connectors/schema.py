@@ -169,6 +169,7 @@ SURVEYS = Table(
         Column("comment", Kind.TEXT, description="Free-text comment"),
         Column("reason", Kind.CATEGORY, description="Reason chosen with a low score"),
         Column("callback_requested", Kind.BOOLEAN, description="Customer asked to be called"),
+        Column("email", Kind.TEXT, description="Respondent e-mail, to join answers to customers"),
     ),
     foreign_keys=(
         ForeignKey("customer_id", "customers", "customer_id"),

@@ -137,6 +137,24 @@ with right:
         column_config={"available": st.column_config.CheckboxColumn("available")},
     )
 
+links = ctx.loaded.links
+if links is not None and links.counts["answers"].sum():
+    st.subheader("Uploaded answers joined to customers")
+    st.caption(
+        "Each uploaded survey answer is joined by its ticket id, else its customer id, else an "
+        "e-mail equal to a customer's (ignoring case and spaces)."
+    )
+    st.metric("Match rate", f"{links.match_rate:.1%}", border=True)
+    st.dataframe(
+        links.counts,
+        hide_index=True,
+        key="data_sources.links",
+        column_config={"share": st.column_config.NumberColumn("share", format="percent")},
+    )
+    if not links.unmatched.empty:
+        st.caption(f"{len(links.unmatched):,} answer(s) joined no customer:")
+        st.dataframe(links.unmatched.head(1000), hide_index=True, key="data_sources.unmatched")
+
 st.subheader("Validation report")
 for label, report in ctx.loaded.reports.items():
     validation_report(report, title=label, key=f"data_sources.{label}")

@@ -66,6 +66,7 @@ CSAT = Preset(
     signature=tuple(CSAT_HEADERS.values()),
     columns={
         "customer_id": CSAT_HEADERS["contact_email"] + CSAT_HEADERS["contact_name"],
+        "email": CSAT_HEADERS["contact_email"],
         "responded_at": CSAT_HEADERS["recorded"],
         "score": CSAT_HEADERS["rating"],
         "comment": CSAT_HEADERS["feedback"],

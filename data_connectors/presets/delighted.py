@@ -34,6 +34,7 @@ NPS = Preset(
     columns={
         "response_id": "Response ID",
         "customer_id": ("Person ID", "Email", "Name"),
+        "email": "Email",
         "responded_at": "Response timestamp",
         "score": "Score",
         "comment": "Comment",

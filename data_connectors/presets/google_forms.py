@@ -38,6 +38,7 @@ def _form(
         signature=(timestamp,),
         columns={
             "customer_id": ("Email Address", "Email address", "Адрес электронной почты"),
+            "email": ("Email Address", "Email address", "Адрес электронной почты"),
             "responded_at": timestamp,
         },
         questions=QUESTIONS,

@@ -36,6 +36,7 @@ RESPONSES = Preset(
     columns={
         "response_id": "Respondent ID",
         "customer_id": "Email Address",
+        "email": "Email Address",
         "responded_at": "End Date",
     },
     questions=QUESTIONS,

@@ -65,7 +65,10 @@ def test_top_level_schema_is_the_default_and_a_table_overrides_it():
             "unknown canonical columns: tickets.nps",
         ),
         ({"surveys": None}, "required canonical tables not mapped: surveys"),
-        ({"tickets": {"table": "conv", "sql": "SELECT 1"}}, "exactly one of 'table', 'sql' or a query"),
+        (
+            {"tickets": {"table": "conv", "sql": "SELECT 1"}},
+            "exactly one of 'table', 'sql' or a query",
+        ),
         ({"tickets": {"columns": {}}}, "exactly one of 'table', 'sql' or a query"),
         ({"tickets": {"sql": "SELECT 1", "schema": "s"}}, "'schema' applies to 'table' only"),
         ({"tickets": {"table": "conv", "where": "1=1"}}, "unknown settings for 'tickets': where"),

@@ -584,7 +584,7 @@ def test_header_key_ignores_case_punctuation_and_yo():
         ("Created at", "tickets", "created_at"),
         ("Дата создания", "tickets", "created_at"),
         ("Customer e-mail", "tickets", "customer_id"),
-        ("Customer e-mail", "surveys", "customer_id"),
+        ("Customer e-mail", "surveys", "email"),
         ("Customer e-mail", "customers", "email"),
         ("Эл. почта", "customers", "email"),
         ("CREATED_AT", "tickets", "created_at"),

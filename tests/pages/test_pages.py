@@ -13,7 +13,9 @@ from analysis.definitions import METRICS
 from analysis.kpis import OVERVIEW_KPIS
 from analysis.loyalty import nps
 from dashboard.sources import ENV_URL
+from data_connectors.uploads import load_export
 from data_connectors.validation import PROBLEM_COLUMNS
+from data_connectors.workspace import Workspace
 from tests.pages.apptest import PAGES, new_app
 
 
@@ -150,3 +152,34 @@ def test_link_values_the_data_lacks_are_reported(app_env):
     at.run()
     assert not at.exception
     assert any("Department “Astrology”" in w.value for w in at.warning)
+
+
+def test_uploaded_answers_join_the_helpdesk_by_email(app_env, tmp_path):
+    """Two answers carry e-mails of demo customers (in other letter case), one an unknown
+    address: combined, the match rate is 2 of 3 and the unknown answer is listed."""
+    emails = _read(app_env, "SELECT email FROM customers ORDER BY customer_id LIMIT 2")["email"]
+    export = tmp_path / "delighted.csv"
+    export.write_text(
+        "Response ID,Person ID,Email,Name,Score,Comment,Response timestamp,Tags,Notes\n"
+        f"u1,p1,{emails[0].upper()},A,9,Great,2026-06-01 10:00:00 +0000,,\n"
+        f"u2,p2,{emails[1]},B,3,Slow,2026-06-02 10:00:00 +0000,,\n"
+        "u3,p3,stranger@example.org,C,10,Fine,2026-06-03 10:00:00 +0000,,\n",
+        encoding="utf-8",
+    )
+    result = load_export(export)
+    Workspace.open().store(
+        result.table,
+        result.rows,
+        file_name=export.name,
+        sha256=result.raw.sha256,
+        mapping_json=result.mappings[0].to_json(),
+        rows_rejected=0,
+    )
+    at = new_app()
+    at.query_params["data"] = "Both combined"
+    at.run()
+    at.switch_page(PAGES["data_sources"]).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Match rate"] == "66.7%"
+    (unmatched,) = [d.value for d in at.dataframe if "response_id" in d.value.columns]
+    assert unmatched["email"].tolist() == ["stranger@example.org"]

@@ -115,12 +115,12 @@ def _mapping(spec: SourceSpec) -> Mapping | None:
 @st.cache_data(ttl=VERSION_TTL, max_entries=8, show_spinner=False)
 def data_version(spec: SourceSpec) -> str:
     """Fingerprint of the source's current data (cached briefly)."""
-    return source_version(spec.url, _mapping(spec))
+    return source_version(spec.url, _mapping(spec), **spec.read_arguments())
 
 
 def _read_helpdesk(spec: SourceSpec) -> tuple[Dataset, ValidationReport]:
     name = "Demo helpdesk (SQLite)" if spec.kind == "demo" else None
-    return read_dataset(spec.url, _mapping(spec), source_name=name)
+    return read_dataset(spec.url, _mapping(spec), source_name=name, **spec.read_arguments())
 
 
 @st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner="Reading the data source…")

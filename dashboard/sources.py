@@ -14,18 +14,29 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SECRETS_CONNECTION = "helpdesk"  # [connections.helpdesk] in .streamlit/secrets.toml
 ENV_URL = "LOYALTY_LENS_DATABASE_URL"
 ENV_MAPPING = "LOYALTY_LENS_MAPPING"
+ENV_PRESET = "LOYALTY_LENS_PRESET"
 ENV_DEMO_PATH = "LOYALTY_LENS_DEMO_PATH"
 PAGE_CHOICE_KEY = "data_sources.choice"  # set by the Data sources page
 
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """A configured source. ``url`` may hold credentials: never display it, use ``mask_url``."""
+    """A configured source. ``url`` may hold credentials: never display it, use ``mask_url``.
+
+    ``preset`` names a helpdesk product read as it is (:mod:`data_connectors.helpdesks`), with
+    its ``options`` as (name, value) pairs; otherwise ``mapping_path`` or the canonical tables.
+    """
 
     kind: str  # "demo" | "sql"
     url: str
     mapping_path: str | None
     origin: str  # where the setting came from, shown on the Data sources page
+    preset: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+    def read_arguments(self) -> dict[str, object]:
+        """Keyword arguments for ``read_dataset`` / ``source_version`` besides url and mapping."""
+        return {"preset": self.preset, **dict(self.options)}
 
 
 def demo_path() -> Path:
@@ -44,9 +55,25 @@ def configured_source() -> SourceSpec:
         return chosen
     secret = _secret_connection()
     if secret.get("url"):
-        return SourceSpec("sql", secret["url"], secret.get("mapping"), "secrets.toml")
+        options = tuple(
+            sorted((k, v) for k, v in secret.items() if k not in ("url", "mapping", "preset"))
+        )
+        return SourceSpec(
+            "sql",
+            secret["url"],
+            secret.get("mapping"),
+            "secrets.toml",
+            secret.get("preset"),
+            options,
+        )
     if os.environ.get(ENV_URL):
-        return SourceSpec("sql", os.environ[ENV_URL], os.environ.get(ENV_MAPPING), ENV_URL)
+        return SourceSpec(
+            "sql",
+            os.environ[ENV_URL],
+            os.environ.get(ENV_MAPPING),
+            ENV_URL,
+            os.environ.get(ENV_PRESET),
+        )
     return demo_spec()
 
 

@@ -416,12 +416,9 @@ class _Reader:
             raise SchemaError(problems)
         return sources
 
-    def fingerprint(self, sources: dict[str, _Source], mapping: Mapping) -> str:
-        """Hash of the row count and latest date/time values of every mapped table."""
-        state: list[Any] = [
-            self.location,
-            sorted((n, t.signature()) for n, t in mapping.tables.items()),
-        ]
+    def table_states(self, sources: dict[str, _Source]) -> dict[str, tuple[Any, ...]]:
+        """Per mapped table: its row count, then the latest value of each date/time column."""
+        states = {}
         for name, source in sources.items():
             stamps = [
                 sa.func.max(column)
@@ -430,7 +427,16 @@ class _Reader:
             ]
             query = sa.select(sa.func.count(), *stamps).select_from(source.from_clause)
             with self.reading(name):
-                state.append((name, tuple(self.connection.execute(query).one())))
+                states[name] = tuple(self.connection.execute(query).one())
+        return states
+
+    def fingerprint(self, sources: dict[str, _Source], mapping: Mapping) -> str:
+        """Hash of the row count and latest date/time values of every mapped table."""
+        state = [
+            self.location,
+            sorted((n, t.signature()) for n, t in mapping.tables.items()),
+            sorted(self.table_states(sources).items()),
+        ]
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 
     def read(self, source: _Source, sources: dict[str, _Source], window: _Window) -> pd.DataFrame:
@@ -474,6 +480,25 @@ def source_version(
     mapping = _chosen_mapping(mapping, preset, options)
     with _Reader.open(url, timeout_seconds) as reader:
         return reader.fingerprint(reader.resolve(mapping), mapping)
+
+
+def probe(
+    url: str,
+    mapping: Mapping | None = None,
+    *,
+    preset: str | None = None,
+    timeout_seconds: float = 30,
+    **options: Any,
+) -> dict[str, int]:
+    """Connect and count the rows each canonical table would get: a connection test.
+
+    Raises the same errors as :func:`read_dataset` (unreachable source, missing tables or
+    required columns, all named), without reading any rows.
+    """
+    mapping = _chosen_mapping(mapping, preset, options)
+    with _Reader.open(url, timeout_seconds) as reader:
+        states = reader.table_states(reader.resolve(mapping))
+    return {name: int(state[0]) for name, state in states.items()}
 
 
 def read_dataset(

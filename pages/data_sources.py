@@ -5,8 +5,9 @@ import streamlit as st
 
 from analysis.definitions import METRICS
 from dashboard import context
+from dashboard.connect import connect_form
 from dashboard.errors import show_error
-from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec, connect_form_allowed, demo_spec
+from dashboard.sources import PAGE_CHOICE_KEY, connect_form_allowed, demo_spec
 from dashboard.widgets import validation_report
 from data_connectors.schema import TABLES
 from data_connectors.sql import mask_url
@@ -35,35 +36,8 @@ with st.container(border=True):
         st.rerun()
 
 
-def connect_form() -> None:
-    """Point this session at another database (read-only), or back at the configured one."""
-    with st.expander("Connect another database", expanded=ctx.loaded is None):
-        st.caption(
-            "A SQLAlchemy URL, for example `postgresql+psycopg://user:pass@host/db`, "
-            "`mysql+pymysql://user:pass@host/db` or `sqlite:///path/to/file.sqlite`. The "
-            "database is opened read-only. For a permanent setting use "
-            "`.streamlit/secrets.toml` (see `secrets.toml.example`)."
-        )
-        with st.form("data_sources.connect"):
-            url = st.text_input("Database URL", type="password", key="data_sources.url")
-            mapping = st.text_input(
-                "Mapping file (optional)",
-                key="data_sources.mapping",
-                help="Needed when the database does not hold the canonical tables; "
-                "see data_connectors/mappings/.",
-            )
-            if st.form_submit_button("Connect", type="primary") and url.strip():
-                st.session_state[PAGE_CHOICE_KEY] = SourceSpec(
-                    "sql", url.strip(), mapping.strip() or None, "Data sources page"
-                )
-                st.rerun()
-        if st.session_state.get(PAGE_CHOICE_KEY) and st.button("Back to the configured source"):
-            del st.session_state[PAGE_CHOICE_KEY]
-            st.rerun()
-
-
 if connect_form_allowed():
-    connect_form()
+    connect_form(expanded=ctx.loaded is None)
 else:
     st.caption(
         "Connecting another database from this page is switched off for this deployment "

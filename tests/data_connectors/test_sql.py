@@ -19,7 +19,13 @@ from sqlalchemy.engine import make_url
 
 from data_connectors.errors import DataSourceError, SchemaError
 from data_connectors.mapping import Mapping
-from data_connectors.sql import create_read_only_engine, mask_url, read_dataset, source_version
+from data_connectors.sql import (
+    create_read_only_engine,
+    mask_url,
+    probe,
+    read_dataset,
+    source_version,
+)
 from data_connectors.sql_schema import canonical_metadata
 
 EXAMPLE_MAPPING = Path(__file__).parents[2] / "data_connectors/mappings/example_custom.toml"
@@ -477,3 +483,9 @@ def test_sqlite_reader_cannot_write_through_an_attached_file(sqlite_url, tmp_pat
                 connection.exec_driver_sql("CREATE TABLE other.t (x INTEGER)")
     finally:
         engine.dispose()
+
+
+def test_probe_counts_rows_per_table_without_reading_them(canonical_url):
+    """The hand-built helpdesk (conftest CANONICAL_ROWS) holds 4 customers, 4 tickets,
+    5 survey answers and 3 quality reviews."""
+    assert probe(canonical_url) == {"customers": 4, "tickets": 4, "surveys": 5, "qa_reviews": 3}

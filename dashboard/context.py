@@ -92,3 +92,9 @@ def _source_indicator(spec: SourceSpec, loaded: data.Loaded | None) -> None:
         name = info.name if info else mask_url(spec.url)
         read_at = f" · read {info.loaded_at:%Y-%m-%d %H:%M} UTC" if info else ""
         st.caption(f":green[●] **{name}**  \nData {first:%d %b %Y} – {last:%d %b %Y}{read_at}")
+        rejected = sum(int(r.summary()["rejected"].sum()) for r in loaded.reports.values())
+        if rejected:
+            st.caption(
+                f":orange[{rejected:,} row(s) rejected by validation are left out] — "
+                "see Data sources."
+            )

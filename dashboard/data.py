@@ -136,6 +136,16 @@ def workspace() -> Workspace:
     return Workspace.open()
 
 
+@st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner=False)
+def _has_rows(version: str) -> bool:
+    return not workspace().is_empty()
+
+
+def has_uploads() -> bool:
+    """Whether the workspace holds any uploaded row (one query per rerun: its version)."""
+    return _has_rows(workspace().version())
+
+
 @st.cache_data(ttl=LOAD_TTL, max_entries=4, show_spinner="Reading uploaded exports…")
 def load_uploads(version: str) -> Loaded:
     """The uploaded exports alone (``version`` is the workspace's data version)."""

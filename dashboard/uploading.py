@@ -9,32 +9,36 @@ share state and re-uploading the same file finds its settings again.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.errors import show_error
 from dashboard.widgets import validation_report
-from data_connectors.errors import AmbiguousDatesError, LoyaltyLensError
+from data_connectors.errors import AmbiguousDatesError, LoyaltyLensError, SchemaError
 from data_connectors.file_mapping import FileMapping, ScoreScale
 from data_connectors.files import RawTable, read_file
 from data_connectors.presets import PresetMatch, recognise_all, suggest_columns
 from data_connectors.schema import SCORE_RANGES, SURVEY_TYPES, TABLES
-from data_connectors.uploads import ExportResult, load_export
+from data_connectors.uploads import ExportResult, content_id, load_export
 from data_connectors.values import suggest_scale
 
 MANUAL = "Map the columns myself"
+FROM_COLUMN = "several: a file column says which"
 UPLOAD_TABLES = ("tickets", "surveys", "customers", "qa_reviews")
 PREVIEW_ROWS = 20
+FLASH_KEY = "uploads.flash"  # a message to show after the rerun that follows an action
 
 
-@st.cache_data(max_entries=16, show_spinner="Reading the file…")
+@st.cache_data(ttl=3600, max_entries=4, show_spinner="Reading the file…")
 def read_upload(content: bytes, name: str, sheet: str | None) -> RawTable:
     """The uploaded file as text (cached by content: the same bytes are read once)."""
     return read_file(content, name=name, sheet=sheet)
 
 
-@st.cache_data(max_entries=8, show_spinner="Checking the rows…")
+@st.cache_data(ttl=3600, max_entries=4, show_spinner="Checking the rows…")
 def check_export(
     sha256: str,
     sheet: str | None,
@@ -48,6 +52,18 @@ def check_export(
     return load_export(_raw, table, mapping, day_first=day_first)
 
 
+def upload_panels(files: list[tuple[str, bytes]]) -> None:
+    """One panel per distinct file content; a repeated file is named, not shown twice."""
+    seen: dict[str, str] = {}
+    for name, content in files:
+        digest = hashlib.sha256(content).hexdigest()
+        if digest in seen:
+            st.caption(f"**{name}** has the same content as **{seen[digest]}**: shown once.")
+            continue
+        seen[digest] = name
+        upload_panel(content, name)
+
+
 def upload_panel(content: bytes, name: str) -> None:
     """Everything about one uploaded file, in a bordered container."""
     with st.container(border=True):
@@ -59,29 +75,41 @@ def upload_panel(content: bytes, name: str) -> None:
                 raw = read_upload(content, name, sheet)
             _panel_body(raw)
         except LoyaltyLensError as error:
-            show_error(error, on_sources_page=True)
+            _upload_error(name, error)
+
+
+def _upload_error(name: str, error: LoyaltyLensError) -> None:
+    """What is wrong with this file (not with the data source)."""
+    problems = error.problems if isinstance(error, SchemaError) else [str(error)]
+    items = "\n".join(f"- {problem}" for problem in problems)
+    st.error(f"**{name}** cannot be read this way:\n\n{items}")
 
 
 def _panel_body(raw: RawTable) -> None:
-    key = f"uploads.{raw.sha256[:12]}"
+    key = f"uploads.{content_id(raw)[:12]}"
     details = [raw.format.upper(), f"{len(raw.frame):,} rows", f"{len(raw.frame.columns)} columns"]
     if raw.encoding:
         details += [f"encoding {raw.encoding}", f"delimiter {raw.delimiter!r}"]
     st.caption(" · ".join(details))
+    with st.expander(f"The file's first {PREVIEW_ROWS} rows (numbered as in the file)"):
+        st.dataframe(raw.frame.head(PREVIEW_ROWS))
     layout = _choose_layout(raw, key)
     if layout is None:
         return
     table, mapping = layout
-    day_first = _date_order_choice(key)
+    layout_key = f"{key}.{hashlib.sha256(repr(layout).encode()).hexdigest()[:8]}"
+    day_first = _date_order_choice(layout_key)
+    if day_first is _UNANSWERED:
+        return
     try:
         result = check_export(
             raw.sha256, raw.sheet, table, mapping.to_json() if mapping else None, day_first, raw
         )
     except AmbiguousDatesError as error:
-        st.session_state[f"{key}.ambiguous"] = (error.column, error.examples)
+        st.session_state[f"{layout_key}.ambiguous"] = (error.column, error.examples)
         st.rerun()
         return
-    _result_summary(result, key)
+    _result_summary(result, key, raw.name)
     _store_controls(raw, result, key)
 
 
@@ -89,8 +117,10 @@ def _choose_layout(raw: RawTable, key: str) -> tuple[str, FileMapping | None] | 
     """The table and mapping chosen for the file; mapping None means "the preset as it is"."""
     headers = list(raw.frame.columns)
     matches = {f"{m.preset.product} → {m.preset.table}": m for m in recognise_all(headers)}
-    saved = {
-        f"Saved mapping “{n}” → {m.table}": m for n, m in data.workspace().saved_mappings().items()
+    saved = {  # only the saved mappings whose file columns this file has
+        f"Saved mapping “{n}” → {m.table}": m
+        for n, m in data.workspace().saved_mappings().items()
+        if set(m.columns.values()) <= set(headers)
     }
     choice = st.selectbox(
         "Layout",
@@ -175,6 +205,15 @@ def _manual_layout(raw: RawTable, key: str) -> tuple[str, FileMapping] | None:
     return table, mapping
 
 
+def _likely_survey_type(scores: pd.Series) -> str:
+    """NPS when answers go above 7, CES for 6–7, else CSAT (text labels are CSAT-like)."""
+    numbers = pd.to_numeric(scores, errors="coerce")
+    top = numbers.max()
+    if pd.isna(top) or top <= 5:
+        return "csat"
+    return "ces" if top <= 7 else "nps"
+
+
 def _likely_table(headers: list[str]) -> str:
     """The table whose columns the headers suggest best (required ones count double)."""
 
@@ -188,14 +227,26 @@ def _likely_table(headers: list[str]) -> str:
 def _survey_settings(
     raw: RawTable, columns: dict[str, str], key: str
 ) -> tuple[dict[str, str], ScoreScale | None]:
-    """Survey type (when the file has no column for it) and the file's score scale."""
+    """The survey type (one for the file, or a column holding it) and the file's score scale."""
+    scores = raw.frame[columns["score"]] if "score" in columns else None
+    options = [*SURVEY_TYPES, FROM_COLUMN]
+    guess = _likely_survey_type(scores) if scores is not None else SURVEY_TYPES[0]
     survey_type = st.selectbox(
-        "Survey type", SURVEY_TYPES, key=f"{key}.survey_type", help="What the score column holds."
+        "Survey type",
+        options,
+        index=options.index(guess),
+        key=f"{key}.survey_type",
+        help="What the score column holds; guessed from its values.",
     )
+    if survey_type == FROM_COLUMN:
+        columns["survey_type"] = st.selectbox(
+            "Column holding nps / csat / ces", list(raw.frame.columns), key=f"{key}.type_column"
+        )
+        return {}, None  # several types: each keeps its own canonical scale
     constants = {"survey_type": survey_type}
-    if "score" not in columns:
+    if scores is None:
         return constants, None
-    proposed = suggest_scale(raw.frame[columns["score"]], survey_type)
+    proposed = suggest_scale(scores, survey_type)
     low, high = SCORE_RANGES[survey_type]
     left, middle, right = st.columns(3)
     file_low = left.number_input(
@@ -225,24 +276,30 @@ def _survey_settings(
     return constants, ScoreScale(file_low, file_high, reversed_, labels)
 
 
-def _date_order_choice(key: str) -> bool | None:
-    """Ask the day/month order once the dates turned out ambiguous; None until then."""
+#: Returned while the day/month question waits for an answer.
+_UNANSWERED = object()
+
+
+def _date_order_choice(key: str) -> bool | None | object:
+    """The day/month order once the dates turned out ambiguous: None before they did, the
+    answer once given, :data:`_UNANSWERED` while the question waits."""
     ambiguous = st.session_state.get(f"{key}.ambiguous")
     if ambiguous is None:
         return None
     column, examples = ambiguous
     choice = st.radio(
-        f"Dates in “{column}” read both ways (e.g. {', '.join(examples)}). Which comes first?",
+        f"Dates in “{column}” read both ways (e.g. {', '.join(examples)}). Which comes first? "
+        "The answer applies to every date column of this file.",
         ["Day (31.01.2024)", "Month (01/31/2024)"],
         index=None,
         key=f"{key}.day_first",
     )
     if choice is None:
-        st.stop()
+        return _UNANSWERED
     return choice.startswith("Day")
 
 
-def _result_summary(result: ExportResult, key: str) -> None:
+def _result_summary(result: ExportResult, key: str, name: str) -> None:
     summary = result.report.summary().iloc[0]
     left, middle, right, far = st.columns(4)
     left.metric("Rows accepted", f"{int(summary['accepted']):,}")
@@ -252,9 +309,15 @@ def _result_summary(result: ExportResult, key: str) -> None:
         "“Don't know” answers", f"{result.dont_know:,}", help="Excluded from scores and counted."
     )
     with st.expander(f"Preview of the first {PREVIEW_ROWS} accepted rows"):
-        st.dataframe(result.rows.head(PREVIEW_ROWS), hide_index=True)
+        mapped = [c for c in result.rows.columns if result.rows[c].notna().any()]
+        st.dataframe(result.rows[mapped].head(PREVIEW_ROWS), hide_index=True)
     if not result.report.is_clean:
-        validation_report(result.report, title="Problems found", key=f"{key}.report")
+        validation_report(
+            result.report,
+            title="Problems found",
+            key=f"{key}.report",
+            file_name=f"{Path(name).stem}_rejected.csv",
+        )
 
 
 def _store_controls(raw: RawTable, result: ExportResult, key: str) -> None:
@@ -263,31 +326,17 @@ def _store_controls(raw: RawTable, result: ExportResult, key: str) -> None:
     if left.button(
         "Save rows to the workspace", type="primary", key=f"{key}.store", disabled=result.rows.empty
     ):
-        supplied = {c for m in result.mappings for c in [*m.columns, *m.constants]}
-        supplied |= {TABLES[result.table].primary_key} - {None}
-        columns = [c for c in result.rows.columns if c in supplied]
-        try:
-            stored = workspace.store(
-                result.table,
-                result.rows[columns],
-                file_name=raw.name,
-                sha256=raw.sha256,
-                mapping_json=result.mappings[0].to_json(),
-                rows_rejected=int(result.report.summary()["rejected"].sum()),
-            )
-        except ValueError as error:  # rows the store cannot take (e.g. a key column left unmapped)
-            st.error(f"{raw.name}: not stored: {error}")
-            return
-        if stored.duplicate:
-            st.info(
-                f"This file's {result.table} were already stored on "
-                f"{stored.upload.uploaded_at:%d %b %Y %H:%M} UTC: nothing was added."
-            )
-        else:
-            st.success(
-                f"Stored: {stored.inserted:,} new and {stored.updated:,} updated "
-                f"{result.table} rows."
-            )
+        _store(raw, result, key)
+    earlier = st.session_state.get(f"{key}.duplicate_of")
+    if earlier is not None:
+        st.info(
+            f"This content was already stored as upload #{earlier} ({result.table}): nothing "
+            "was added. To store it again with this mapping, replace the earlier upload."
+        )
+        if st.button("Replace the earlier upload", key=f"{key}.replace"):
+            workspace.delete_upload(earlier)
+            del st.session_state[f"{key}.duplicate_of"]
+            _store(raw, result, key)
     with right.form(f"{key}.save_mapping", border=False):
         name = st.text_input("Save this mapping as", key=f"{key}.mapping_name")
         if st.form_submit_button("Save mapping") and name.strip():
@@ -295,16 +344,46 @@ def _store_controls(raw: RawTable, result: ExportResult, key: str) -> None:
             st.success(f"Mapping saved as “{name.strip()}”.")
 
 
+def _store(raw: RawTable, result: ExportResult, key: str) -> None:
+    """Store the accepted rows (only the columns the file supplied) with their provenance."""
+    supplied = {c for m in result.mappings for c in [*m.columns, *m.constants]}
+    supplied |= {TABLES[result.table].primary_key} - {None}
+    columns = [c for c in result.rows.columns if c in supplied]
+    try:
+        stored = data.workspace().store(
+            result.table,
+            result.rows[columns],
+            file_name=raw.name,
+            sha256=content_id(raw),
+            mapping_json=result.mappings[0].to_json(),
+            rows_rejected=int(result.report.summary()["rejected"].sum()),
+        )
+    except ValueError as error:  # rows the store cannot take (e.g. a key column left unmapped)
+        st.error(f"{raw.name}: not stored: {error}")
+        return
+    if stored.duplicate:
+        st.session_state[f"{key}.duplicate_of"] = stored.upload.id
+    else:
+        st.success(
+            f"Stored: {stored.inserted:,} new and {stored.updated:,} updated {result.table} rows."
+        )
+
+
 def stored_uploads() -> None:
     """The uploads kept in the workspace, with their provenance, and deleting one."""
     workspace = data.workspace()
     uploads = workspace.uploads()
     st.subheader("Stored uploads")
+    if FLASH_KEY in st.session_state:
+        st.success(st.session_state.pop(FLASH_KEY))
     if uploads.empty:
         st.caption("Nothing stored yet.")
         return
+    shown = uploads.drop(columns=["mapping_json"], errors="ignore")
+    shown["sha256"] = shown["sha256"].str[:12]
+    first = ["id", "file_name", "table_name", "rows_accepted", "rows_rejected", "rows_current"]
     st.dataframe(
-        uploads.drop(columns=["mapping_json"], errors="ignore"),
+        shown[first + [c for c in shown.columns if c not in first]],
         hide_index=True,
         key="uploads.stored",
     )
@@ -321,5 +400,5 @@ def stored_uploads() -> None:
     )
     if chosen is not None and st.button("Delete this upload and its rows", key="uploads.delete"):
         deleted = workspace.delete_upload(chosen)
-        st.success(f"Deleted upload #{chosen} and {deleted:,} rows it owned.")
+        st.session_state[FLASH_KEY] = f"Deleted upload #{chosen} and {deleted:,} rows it owned."
         st.rerun()

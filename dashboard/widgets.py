@@ -83,7 +83,9 @@ def unavailable_tile(key: str, missing: list[str]) -> None:
         st.caption(f"Not available: the data source has no {', '.join(missing)}.")
 
 
-def validation_report(report: ValidationReport, *, title: str, key: str) -> None:
+def validation_report(
+    report: ValidationReport, *, title: str, key: str, file_name: str = "rejected_rows.csv"
+) -> None:
     """Accepted and rejected rows per table and reason, with the rejected rows as a CSV download."""
     summary = report.summary()
     st.markdown(f"**{title}**")
@@ -102,7 +104,7 @@ def validation_report(report: ValidationReport, *, title: str, key: str) -> None
         st.download_button(
             "Download rejected rows (CSV)",
             report.rejected_csv(),
-            file_name="rejected_rows.csv",
+            file_name=file_name,
             mime="text/csv",
             key=f"{key}.download_rejected",
         )

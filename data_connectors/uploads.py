@@ -11,6 +11,7 @@ with the row number *in the file*; "don't know" answers are excluded and counted
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -130,6 +131,14 @@ def load_export(
     )
 
 
+def content_id(raw: RawTable) -> str:
+    """What identifies an upload's content: the file's hash, and the sheet for a workbook (two
+    sheets of one workbook are two uploads)."""
+    if raw.sheet is None:
+        return raw.sha256
+    return hashlib.sha256(f"{raw.sha256}:{raw.sheet}".encode()).hexdigest()
+
+
 def _preset_match(
     raw: RawTable, table: str | None, mapping: FileMapping | None
 ) -> PresetMatch | None:
@@ -233,7 +242,16 @@ def _row_ids(frame: pd.DataFrame, mapping: FileMapping) -> pd.Series:
 def _in_file_rows(report: ValidationReport, file_rows: pd.Index) -> ValidationReport:
     """The report with ``row`` renumbered from positions to the rows' numbers in the file."""
     lookup = pd.Series(file_rows.to_numpy(), index=range(1, len(file_rows) + 1))
-    problems = report.problems.assign(row=lookup.reindex(report.problems["row"]).to_numpy())
+    reasons = report.problems["reason"].astype(object)
+    first_at = reasons.str.extract(r"first at row (\d+)")[0].dropna()
+    in_file = lookup.reindex(pd.to_numeric(first_at)).to_numpy()
+    reasons.loc[first_at.index] = [  # only duplicate-id problems: few
+        re.sub(r"first at row \d+", f"first at row {row}", text)
+        for text, row in zip(reasons.loc[first_at.index], in_file, strict=True)
+    ]
+    problems = report.problems.assign(
+        row=lookup.reindex(report.problems["row"]).to_numpy(), reason=reasons
+    )
     rejected = {
         name: frame.assign(row=lookup.reindex(frame["row"].astype(int)).to_numpy())
         for name, frame in report.rejected.items()

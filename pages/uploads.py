@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.uploading import stored_uploads, upload_panel
+from dashboard.uploading import stored_uploads, upload_panels
 
 st.title("Upload exports")
 st.caption(
@@ -15,11 +15,10 @@ st.caption(
 )
 files = st.file_uploader(
     "Exports",
-    type=["csv", "tsv", "txt", "xlsx", "parquet"],
+    type=["csv", "tsv", "tab", "txt", "xls", "xlsx", "xlsm", "parquet", "pq"],
     accept_multiple_files=True,
     key="uploads.files",
 )
-for file in files or []:
-    upload_panel(file.getvalue(), file.name)
+upload_panels([(file.name, file.getvalue()) for file in files or []])
 
 stored_uploads()

@@ -220,9 +220,7 @@ def _tickets(t: SimpleNamespace, events: str) -> tuple[sa.Select, tuple[str, ...
         .outerjoin(t.staff, t.staff.c.staff_id == ticket.c.staff_id)
         .outerjoin(t.team, t.team.c.team_id == ticket.c.team_id)
         .outerjoin(t.ticket__cdata, t.ticket__cdata.c.ticket_id == ticket.c.ticket_id)
-        .outerjoin(
-            t.ticket_priority, t.ticket_priority.c.priority_id == t.ticket__cdata.c.priority
-        )
+        .outerjoin(t.ticket_priority, t.ticket_priority.c.priority_id == t.ticket__cdata.c.priority)
         .outerjoin(first_response, first_response.c.ticket_id == ticket.c.ticket_id)
         .outerjoin(first_message, first_message.c.ticket_id == ticket.c.ticket_id)
         .outerjoin(message, message.c.id == first_message.c.entry_id)

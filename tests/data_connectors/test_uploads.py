@@ -117,3 +117,23 @@ def test_a_form_with_several_questions_gives_one_answer_per_question():
     assert len(result.mappings) == 2
     assert result.rows["response_id"].is_unique
     assert set(result.rows["survey_type"]) == {"nps", "csat"}
+
+
+def test_two_sheets_of_one_workbook_are_two_contents(tmp_path):
+    from openpyxl import Workbook
+
+    from data_connectors.files import read_file
+    from data_connectors.uploads import content_id
+
+    book = Workbook()
+    book.active.title = "Jan"
+    book.active.append(["id", "when"])
+    book.active.append(["1", "2024-01-05"])
+    feb = book.create_sheet("Feb")
+    feb.append(["id", "when"])
+    feb.append(["2", "2024-02-05"])
+    path = tmp_path / "months.xlsx"
+    book.save(path)
+    jan, feb_raw = read_file(path, sheet="Jan"), read_file(path, sheet="Feb")
+    assert jan.sha256 == feb_raw.sha256  # same bytes
+    assert content_id(jan) != content_id(feb_raw)

@@ -55,7 +55,7 @@ def test_ambiguous_dates_make_the_panel_ask(app_env, tmp_path):
     )
     at = _panel_app(path)
     assert not at.exception
-    question = at.radio(key=f"{_key(path)}.day_first")
+    (question,) = [r for r in at.radio if "read both ways" in r.label]
     assert "03/04/2024 10:00" in question.label
     question.set_value("Day (31.01.2024)").run()
     assert {m.label: m.value for m in at.metric}["Rows accepted"] == "2"
@@ -98,3 +98,33 @@ def test_an_unknown_file_is_mapped_by_hand_and_stored(app_env, tmp_path):
     stored = Workspace.open().read().surveys.set_index("response_id")
     assert stored.loc["r1", "responded_at"] == pd.Timestamp("2024-01-31 10:00")
     assert stored["score"].tolist() == [5.0, 2.0]
+
+
+def _two_copies(path: str) -> None:
+    from pathlib import Path
+
+    from dashboard.uploading import upload_panels
+
+    content = Path(path).read_bytes()
+    upload_panels([("export_a.csv", content), ("export_a_copy.csv", content)])
+
+
+def test_the_same_file_twice_in_one_batch_is_shown_once(app_env):
+    path = DATA / "presets" / "zendesk_tickets.csv"
+    at = AppTest.from_function(_two_copies, args=(str(path),), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("same content as **export_a.csv**" in c.value for c in at.caption)
+    assert [h.value for h in at.subheader] == ["export_a.csv"]
+
+
+def test_storing_again_offers_to_replace_the_earlier_upload(app_env):
+    path = DATA / "presets" / "zendesk_tickets.csv"
+    at = _panel_app(path)
+    store = f"{_key(path)}.store"
+    at.button(key=store).click().run()
+    at.button(key=store).click().run()
+    assert any("already stored as upload #1" in i.value for i in at.info)
+    at.button(key=f"{_key(path)}.replace").click().run()
+    assert any("Stored: 3 new" in s.value for s in at.success)
+    assert Workspace.open().uploads()["id"].tolist() == [2]

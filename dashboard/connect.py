@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.errors import show_error
-from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec
+from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec, secret_connections
 from data_connectors import helpdesks
 from data_connectors.errors import LoyaltyLensError
 from data_connectors.mapping import Mapping
 from data_connectors.sql import probe
 
 CANONICAL = "Canonical tables (a database made for Loyalty Lens)"
+ENTER_URL = "Enter a URL"
 OWN_MAPPING = "Another database, with a mapping file"
 
 
@@ -25,6 +26,17 @@ def connect_form(*, expanded: bool) -> None:
             "`mysql+pymysql://user:pass@host/db`. It is opened read-only; give it an account "
             "that can only read. For a permanent setting use `.streamlit/secrets.toml`."
         )
+        saved = secret_connections()
+        if saved:
+            name = st.selectbox(
+                "Connection from secrets.toml",
+                [ENTER_URL, *saved],
+                key="data_sources.secret",
+                help="Connections under [connections.<name>]; their URLs are not shown.",
+            )
+            if name != ENTER_URL:
+                _test_and_use(saved[name])
+                return
         products = {helpdesks.get(key).product: key for key in helpdesks.PRESET_KEYS}
         kind = st.selectbox(
             "The database is", [*products, CANONICAL, OWN_MAPPING], key="data_sources.kind"
@@ -40,17 +52,21 @@ def connect_form(*, expanded: bool) -> None:
         spec = SourceSpec(
             "sql", url, mapping_path or None, "Data sources page", preset, tuple(options.items())
         )
-        test, use = st.columns(2)
-        if test.button("Test connection", key="data_sources.test", disabled=not url):
-            _test(spec)
-        if use.button(
-            "Use this database", type="primary", key="data_sources.use", disabled=not url
-        ):
-            st.session_state[PAGE_CHOICE_KEY] = spec
-            st.rerun()
-        if st.session_state.get(PAGE_CHOICE_KEY) and st.button("Back to the configured source"):
-            del st.session_state[PAGE_CHOICE_KEY]
-            st.rerun()
+        _test_and_use(spec)
+
+
+def _test_and_use(spec: SourceSpec) -> None:
+    test, use = st.columns(2)
+    if test.button("Test connection", key="data_sources.test", disabled=not spec.url):
+        _test(spec)
+    if use.button(
+        "Use this database", type="primary", key="data_sources.use", disabled=not spec.url
+    ):
+        st.session_state[PAGE_CHOICE_KEY] = spec
+        st.rerun()
+    if st.session_state.get(PAGE_CHOICE_KEY) and st.button("Back to the configured source"):
+        del st.session_state[PAGE_CHOICE_KEY]
+        st.rerun()
 
 
 def _preset_options(key: str) -> dict[str, str]:

@@ -55,17 +55,7 @@ def configured_source() -> SourceSpec:
         return chosen
     secret = _secret_connection()
     if secret.get("url"):
-        options = tuple(
-            sorted((k, v) for k, v in secret.items() if k not in ("url", "mapping", "preset"))
-        )
-        return SourceSpec(
-            "sql",
-            secret["url"],
-            secret.get("mapping"),
-            "secrets.toml",
-            secret.get("preset"),
-            options,
-        )
+        return spec_from_secret(secret, "secrets.toml")
     if os.environ.get(ENV_URL):
         return SourceSpec(
             "sql",
@@ -91,6 +81,28 @@ def connect_form_allowed() -> bool:
 
 def _secret_connection() -> dict[str, str]:
     return _secret_section("connections", SECRETS_CONNECTION)
+
+
+def secret_connections() -> dict[str, SourceSpec]:
+    """Every ``[connections.<name>]`` with a ``url`` in secrets.toml, by name. Pages show the
+    names only: URLs may hold passwords."""
+    names = list(_secret_section("connections"))
+    sections = {name: _secret_section("connections", name) for name in names}
+    return {
+        name: spec_from_secret(section, f"secrets.toml [connections.{name}]")
+        for name, section in sections.items()
+        if section.get("url")
+    }
+
+
+def spec_from_secret(section: dict[str, str], origin: str) -> SourceSpec:
+    """The source a ``[connections.<name>]`` section describes (other keys: preset options)."""
+    options = tuple(
+        sorted((k, v) for k, v in section.items() if k not in ("url", "mapping", "preset"))
+    )
+    return SourceSpec(
+        "sql", section["url"], section.get("mapping"), origin, section.get("preset"), options
+    )
 
 
 def _secret_section(*path: str) -> dict[str, str]:

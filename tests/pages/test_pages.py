@@ -183,3 +183,37 @@ def test_uploaded_answers_join_the_helpdesk_by_email(app_env, tmp_path):
     assert {m.label: m.value for m in at.metric}["Match rate"] == "66.7%"
     (unmatched,) = [d.value for d in at.dataframe if "response_id" in d.value.columns]
     assert unmatched["email"].tolist() == ["stranger@example.org"]
+
+
+def test_connection_test_counts_rows_then_use_switches_the_source(app_env):
+    at = new_app()
+    at.run()
+    at.switch_page(PAGES["data_sources"]).run()
+    at.selectbox(key="data_sources.kind").set_value(
+        "Canonical tables (a database made for Loyalty Lens)"
+    ).run()
+    at.text_input(key="data_sources.url").input(f"sqlite:///{app_env}").run()
+    at.button(key="data_sources.test").click().run()
+    assert not at.exception
+    assert any("Connected" in s.value for s in at.success)
+    customers = int(_read(app_env, "SELECT count(*) AS n FROM customers")["n"].iloc[0])
+    (counts,) = [d.value for d in at.dataframe if list(d.value.columns) == ["table", "rows"]]
+    assert counts.set_index("table").loc["customers", "rows"] == customers
+    at.button(key="data_sources.use").click().run()
+    assert any("Configured by: Data sources page" in m.value for m in at.markdown)
+
+
+def test_connections_from_secrets_are_offered_by_name(app_env, tmp_path):
+    archive = tmp_path / "archive.sqlite"
+    archive.write_bytes(app_env.read_bytes())
+    at = new_app()
+    at.secrets["connections"] = {"archive": {"url": f"sqlite:///{archive}"}}
+    at.run()
+    at.switch_page(PAGES["data_sources"]).run()
+    choice = at.selectbox(key="data_sources.secret")
+    assert "archive" in choice.options
+    choice.set_value("archive").run()
+    at.button(key="data_sources.test").click().run()
+    assert any("Connected" in s.value for s in at.success)
+    page_text = " ".join(m.value for m in [*at.markdown, *at.caption])
+    assert str(archive) not in page_text  # the URL itself is never shown

@@ -78,12 +78,16 @@ def _preset_options(key: str) -> dict[str, str]:
         for column, why in preset.cannot.items():
             st.markdown(f"- not available: **{column}** — {why}")
         st.caption(f"Written against {preset.source}")
-    return {
+    values = {
         name: st.text_input(
-            name, value=str(default), help=help_text, key=f"data_sources.{key}.{name}"
-        )
+            name,
+            value="" if default is None else str(default),
+            help=help_text,
+            key=f"data_sources.{key}.{name}",
+        ).strip()
         for name, (default, help_text) in preset.options.items()
     }
+    return {name: value for name, value in values.items() if value}  # empty: the default
 
 
 def _test(spec: SourceSpec) -> None:

@@ -85,7 +85,7 @@ class TableMapping:
         """Where the table comes from, for messages: ``source table 'support.conv'``."""
         if self.query is not None:
             names = ", ".join(f"'{s}.{t}'" if s else f"'{t}'" for s, t in self.needs)
-            return f"source tables {names} (the preset's query needs all of them)"
+            return f"a query over {names}"
         if self.sql is not None:
             return "custom SQL"
         qualified = f"{self.schema}.{self.table}" if self.schema else self.table

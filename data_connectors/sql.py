@@ -188,6 +188,9 @@ def _set_mysql_session(engine: sa.Engine, timeout: float) -> None:
             else:
                 cursor.execute("SET SESSION max_execution_time = %s", (math.ceil(timeout * 1000),))
             cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            # TIMESTAMP columns come back in the session's zone: read them as UTC, as the
+            # canonical tables store naive UTC (DATETIME columns are not converted).
+            cursor.execute("SET SESSION time_zone = '+00:00'")
         finally:
             cursor.close()
 
@@ -255,8 +258,7 @@ def _source_columns(
 ) -> list[str] | None:
     """Column names the source offers (None when its table does not exist)."""
     if table_mapping.query is not None:
-        inspector = sa.inspect(connection)
-        if not all(inspector.has_table(t, schema=s) for s, t in table_mapping.needs):
+        if _absent_tables(connection, table_mapping):
             return None
         return list(table_mapping.query.selected_columns.keys())
     if table_mapping.sql is not None:
@@ -267,6 +269,16 @@ def _source_columns(
         return None
     columns = inspector.get_columns(table_mapping.table, schema=table_mapping.schema)
     return [column["name"] for column in columns]
+
+
+def _absent_tables(connection: sa.Connection, table_mapping: TableMapping) -> list[str]:
+    """The source tables a preset query needs that the database lacks, qualified by schema."""
+    inspector = sa.inspect(connection)
+    return [
+        f"{schema}.{table}" if schema else table
+        for schema, table in table_mapping.needs
+        if not inspector.has_table(table, schema=schema)
+    ]
 
 
 def _custom(name: str, sql: str, columns: list[str]) -> sa.Subquery:
@@ -398,7 +410,12 @@ class _Reader:
             with self.reading(name):
                 available = _source_columns(self.connection, name, table_mapping)
             if available is None:
-                if not table_mapping.missing_ok:
+                if table_mapping.query is not None:
+                    with self.reading(name):
+                        absent = _absent_tables(self.connection, table_mapping)
+                    names = ", ".join(f"'{t}'" for t in absent)
+                    problems.append(f"table '{name}' is missing: no source table {names}")
+                elif not table_mapping.missing_ok:
                     problems.append(f"table '{name}' is missing: no {table_mapping.describe()}")
                 continue
             wanted: dict[str, str] = {}

@@ -37,13 +37,14 @@ import sqlalchemy as sa
 
 from data_connectors.helpdesks import HelpdeskPreset, identifier_option
 from data_connectors.mapping import Mapping, TableMapping
+from data_connectors.schema import TABLES
 
 #: Zammad's user 1 is the system user "-": an owner_id of 1 means "not assigned".
 UNASSIGNED_USER_ID = 1
 #: The permission that makes a user a customer in Zammad.
 CUSTOMER_PERMISSION = "ticket.customer"
-#: State types a ticket can be reopened into (``db/seeds/ticket_state_types.rb``): leaving
-#: ``closed`` for anything but these (``merged``, ``removed``) is not a reopen.
+#: Leaving a ``closed``-type state for one of these state types is not a reopen; any other
+#: (new, open, pending reminder, pending action, ...) is (``db/seeds/ticket_state_types.rb``).
 NOT_REOPENED_INTO = ("closed", "merged", "removed")
 #: Article type name prefixes that are social-media channels (``ticket_article_types.rb``).
 SOCIAL_PREFIXES = ("twitter", "facebook", "telegram", "whatsapp", "instagram")
@@ -63,7 +64,9 @@ def _tables(schema: str | None) -> dict[str, sa.Table]:
     def link(name: str, *columns: str) -> sa.Table:  # join tables have no id column
         return sa.Table(name, metadata, *(sa.Column(c, sa.Integer) for c in columns))
 
-    name = sa.Column("name", sa.String(250))
+    def named(table_name: str, *columns: sa.Column[Any]) -> sa.Table:  # lookup tables
+        return table(table_name, sa.Column("name", sa.String(250)), *columns)
+
     return {
         "users": table(
             "users",
@@ -82,13 +85,11 @@ def _tables(schema: str | None) -> dict[str, sa.Table]:
         "permissions": table("permissions", sa.Column("name", sa.String(255))),
         "permissions_roles": link("permissions_roles", "role_id", "permission_id"),
         "groups": table("groups", sa.Column("name", sa.String(160))),
-        "ticket_state_types": table("ticket_state_types", name.copy()),
-        "ticket_states": table(
-            "ticket_states", name.copy(), sa.Column("state_type_id", sa.Integer)
-        ),
-        "ticket_priorities": table("ticket_priorities", name.copy()),
-        "ticket_article_types": table("ticket_article_types", name.copy()),
-        "ticket_article_senders": table("ticket_article_senders", name.copy()),
+        "ticket_state_types": named("ticket_state_types"),
+        "ticket_states": named("ticket_states", sa.Column("state_type_id", sa.Integer)),
+        "ticket_priorities": named("ticket_priorities"),
+        "ticket_article_types": named("ticket_article_types"),
+        "ticket_article_senders": named("ticket_article_senders"),
         "tickets": table(
             "tickets",
             sa.Column("group_id", sa.Integer),
@@ -112,9 +113,9 @@ def _tables(schema: str | None) -> dict[str, sa.Table]:
             sa.Column("body", sa.Text),
             sa.Column("internal", sa.Boolean),
         ),
-        "history_types": table("history_types", name.copy()),
-        "history_objects": table("history_objects", name.copy()),
-        "history_attributes": table("history_attributes", name.copy()),
+        "history_types": named("history_types"),
+        "history_objects": named("history_objects"),
+        "history_attributes": named("history_attributes"),
         "histories": table(
             "histories",
             sa.Column("history_type_id", sa.Integer),
@@ -169,13 +170,8 @@ def _reopen_counts(t: dict[str, sa.Table]) -> sa.Subquery:
 
 
 def _transfer_counts(t: dict[str, sa.Table]) -> sa.Subquery:
-    """Per ticket, the moves from one group to another."""
-    h = t["histories"]
-    return (
-        _ticket_changes(t, "group")
-        .where(h.c.id_from.is_not(None), h.c.id_to.is_not(None), h.c.id_from != h.c.id_to)
-        .subquery("transfer_counts")
-    )
+    """Per ticket, the moves from one group to another (HasHistory logs real changes only)."""
+    return _ticket_changes(t, "group").subquery("transfer_counts")
 
 
 def _first_customer_articles(t: dict[str, sa.Table]) -> sa.Subquery:
@@ -209,7 +205,10 @@ def _tickets_query(t: dict[str, sa.Table]) -> sa.Select[Any]:
         sa.func.trim(sa.func.concat_ws(" ", owner.c.firstname, owner.c.lastname)), ""
     )
     resolved = sa.case(
-        (state_types.c.name == "closed", sa.func.coalesce(tickets.c.last_close_at, tickets.c.close_at))
+        (
+            state_types.c.name == "closed",
+            sa.func.coalesce(tickets.c.last_close_at, tickets.c.close_at),
+        )
     )
     source = (
         tickets.outerjoin(t["groups"], t["groups"].c.id == tickets.c.group_id)
@@ -289,8 +288,8 @@ def _surveys_query(t: dict[str, sa.Table]) -> sa.Select[Any]:
         _text(tickets.c.customer_id).label("customer_id"),
         tickets.c.number.label("ticket_id"),
         tickets.c.created_at.label("responded_at"),
-        sa.literal("csat", sa.String).label("survey_type"),
-        sa.literal(None, sa.Float).label("score"),
+        sa.literal("csat").label("survey_type"),
+        sa.literal(0).label("score"),
     ).where(sa.false())
 
 
@@ -332,20 +331,16 @@ def build(schema: str | None = None, segment: str = "vip") -> Mapping:
         raise ValueError(f"segment must be one of {', '.join(SEGMENT_CHOICES)}, got {segment!r}")
     t = _tables(schema)
     needs = {
-        name: tuple((schema, table) for table in tables)
+        name: tuple(
+            (schema, table)
+            for table in tables
+            if table != "organizations" or segment == "organization"
+        )
         for name, tables in NEEDS.items()
-        if segment == "organization" or name != "customers"
     }
-    needs["customers"] = tuple(
-        (schema, table)
-        for table in NEEDS["customers"]
-        if table != "organizations" or segment == "organization"
-    )
     return Mapping(
         {
-            "customers": TableMapping(
-                query=_customers_query(t, segment), needs=needs["customers"]
-            ),
+            "customers": TableMapping(query=_customers_query(t, segment), needs=needs["customers"]),
             "tickets": TableMapping(query=_tickets_query(t), needs=needs["tickets"]),
             "surveys": TableMapping(query=_surveys_query(t), needs=needs["surveys"]),
         }
@@ -416,21 +411,8 @@ PRESET = HelpdeskPreset(
         ),
         "tickets.abandoned": "Zammad tickets cannot be abandoned (no calls or chat queues)",
         "tickets.first_contact_resolved": "Zammad records no first-contact resolution",
-        **{
-            f"surveys.{column}": _NO_SURVEYS
-            for column in (
-                "response_id",
-                "customer_id",
-                "ticket_id",
-                "responded_at",
-                "survey_type",
-                "score",
-                "comment",
-                "reason",
-                "callback_requested",
-            )
-        },
-        **{f"qa_reviews.{column}": _NO_QA for column in ("ticket_id", "criterion", "score")},
+        **{f"surveys.{column}": _NO_SURVEYS for column in TABLES["surveys"].column_names},
+        **{f"qa_reviews.{column}": _NO_QA for column in TABLES["qa_reviews"].column_names},
     },
     source=(
         "zammad/zammad @ 5df98684da64aed93cc29e4be029d81566520906: "

@@ -24,10 +24,12 @@ class ScoreScale:
     low, high : float
         The file's scale (e.g. 1–10, or 1–5 where 1 is best).
     reversed : bool
-        True when ``low`` is the *best* answer (1 = very good … 5 = very poor).
+        True when ``low`` is the *best* answer (1 = very good … 5 = very poor): numeric answers
+        are flipped, labels are not.
     labels : dict
-        Text answers and their score on the file's scale ("Very satisfied" → 5, "😀" → 5).
-        Matched case-insensitively after trimming.
+        Text answers and their score on the file's scale in the canonical direction
+        ("Very satisfied" → 5, "😀" → 5), never flipped by ``reversed``. Matched
+        case-insensitively after trimming; the built-in label sets apply after these.
     dont_know : tuple of str
         Answers that mean "don't know" / "not applicable": excluded and counted, never scored.
     """

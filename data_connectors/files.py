@@ -16,6 +16,10 @@ can be reported on the row the user sees:
 Header names are stripped of whitespace and byte-order marks; an empty name becomes
 ``column_<position>`` and a repeated one ``<name>_<k>`` (k = 2, 3, …). Rows with no value in
 any field are dropped, and so are columns with neither a name nor a value.
+
+A CSV line with more fields than the header (an unquoted delimiter inside a value) cannot be
+placed in the columns: it is left out of the frame and listed in :attr:`RawTable.bad_lines`
+with its row number and raw text, so the caller can report it; every well-formed row is read.
 """
 
 from __future__ import annotations
@@ -91,6 +95,13 @@ class RawTable:
         XLSX only: every sheet in the workbook, in order.
     header_row : int or None
         Row number of the header (after any preamble lines); None for Parquet.
+    bad_lines : DataFrame
+        CSV only: the lines that could not be read as rows because they have more fields than
+        the header, one row each with columns ``source_row`` (the row number, counted as for
+        ``frame``'s index), ``fields`` (how many fields the line has) and ``text`` (the raw
+        line, a multi-line record's lines joined by their line breaks, cut to
+        :data:`BAD_LINE_CHARS` characters). Empty when every line fits (always for XLSX and
+        Parquet). These rows are not in ``frame``.
     """
 
     frame: pd.DataFrame
@@ -102,6 +113,23 @@ class RawTable:
     sheet: str | None = None
     sheets: tuple[str, ...] = field(default=())
     header_row: int | None = 1
+    bad_lines: pd.DataFrame = field(default_factory=lambda: _bad_lines_frame([], [], []))
+
+
+#: Raw text of a bad line kept in :attr:`RawTable.bad_lines` is cut to this many characters.
+BAD_LINE_CHARS = 500
+
+
+def _bad_lines_frame(
+    rows: Sequence[int], fields: Sequence[int], texts: Sequence[str]
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_row": pd.Series(rows, dtype="int64"),
+            "fields": pd.Series(fields, dtype="int64"),
+            "text": pd.Series(texts, dtype="str"),
+        }
+    )
 
 
 Source = str | PathLike[str] | bytes | IO[bytes]
@@ -129,11 +157,14 @@ def read_file(source: Source, *, name: str | None = None, sheet: str | None = No
     single field (a report title, unzip output) are skipped as a preamble, as is Excel's
     ``sep=;`` line.
 
+    A CSV line with more fields than the header is not read into ``frame`` but listed in
+    :attr:`RawTable.bad_lines`; the other rows are read as usual.
+
     Raises
     ------
     FileFormatError
         The file is empty, not a table in a supported format, not decodable, has no header row,
-        or a CSV line has more fields than the header (the message names the line).
+        or no data row of a CSV file fits the header (the message names the first bad line).
     """
     data, name = _read_bytes(source, name)
     digest = hashlib.sha256(data).hexdigest()
@@ -196,8 +227,6 @@ class _Encoding(NamedTuple):
 
 def _read_csv(data: bytes, name: str, digest: str) -> RawTable:
     encoding = _detect_encoding(data, name)
-    buffer = io.BytesIO(data)  # shares the bytes: no copy of a large file
-    buffer.seek(encoding.skip)
     decoder = codecs.getincrementaldecoder(encoding.codec)(errors="replace")  # sniffing only
     sample = decoder.decode(data[encoding.skip : encoding.skip + _SAMPLE_BYTES])
     if sample.lstrip().lower().startswith(_MARKUP):
@@ -207,19 +236,21 @@ def _read_csv(data: bytes, name: str, digest: str) -> RawTable:
         )
     truncated = len(data) - encoding.skip > _SAMPLE_BYTES
     delimiter, preamble = _sniff(sample, name, truncated=truncated)
+    header_row = preamble + 1
+    bad_lines = _bad_lines_frame([], [], [])
     try:
-        frame = pd.read_csv(
-            buffer,
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            encoding=encoding.codec,
-            skiprows=preamble,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,  # blank lines stay rows, so row numbers match the file
-            engine="c",
-        )
+        try:
+            frame = _pandas_csv(data, encoding, delimiter, preamble)
+        except pd.errors.ParserError as exc:
+            # Rare path: find the lines with too many fields, then read the rest skipping them.
+            message = str(exc)
+            if not _TOO_MANY_FIELDS.search(message):
+                raise
+            bad_lines = _find_bad_lines(data, encoding, delimiter, header_row)
+            if bad_lines.empty:  # the csv module reads the file differently: report pandas'
+                raise
+            skip = set(range(preamble)) | set((bad_lines["source_row"] - 1).tolist())
+            frame = _pandas_csv(data, encoding, delimiter, skip)
     except pd.errors.ParserError as exc:
         raise FileFormatError(_parser_message(name, str(exc), delimiter)) from None
     except UnicodeDecodeError:
@@ -228,9 +259,21 @@ def _read_csv(data: bytes, name: str, digest: str) -> RawTable:
         ) from None
     except pd.errors.EmptyDataError:
         raise FileFormatError(f"{name}: the file has no rows") from None
-    header_row = preamble + 1
-    frame.index = np.arange(header_row, header_row + len(frame))
+    rows = np.arange(header_row, header_row + len(frame) + len(bad_lines))
+    if not bad_lines.empty:
+        rows = rows[~np.isin(rows, bad_lines["source_row"].to_numpy())]
+    frame.index = rows
     table = _tabulate(*_split_header(frame, name, header_row))
+    if table.empty and not bad_lines.empty:  # no row fits the header: the layout is wrong
+        first = bad_lines.iloc[0]
+        raise FileFormatError(
+            _parser_message(
+                name,
+                f"Expected {frame.shape[1]} fields in line {first['source_row']}, "
+                f"saw {first['fields']}",
+                delimiter,
+            )
+        )
     return RawTable(
         table,
         name,
@@ -239,7 +282,69 @@ def _read_csv(data: bytes, name: str, digest: str) -> RawTable:
         encoding=encoding.name,
         delimiter=delimiter,
         header_row=header_row,
+        bad_lines=bad_lines,
     )
+
+
+_TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+
+
+def _pandas_csv(
+    data: bytes, encoding: _Encoding, delimiter: str, skiprows: int | set[int]
+) -> pd.DataFrame:
+    """Every record as text with pandas' C parser; ``skiprows``: how many leading records, or
+    which (0-based) records, to leave out."""
+    buffer = io.BytesIO(data)  # shares the bytes: no copy of a large file
+    buffer.seek(encoding.skip)
+    return pd.read_csv(
+        buffer,
+        sep=delimiter,
+        header=None,
+        dtype=str,
+        encoding=encoding.codec,
+        skiprows=skiprows,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,  # blank lines stay rows, so row numbers match the file
+        engine="c",
+    )
+
+
+def _find_bad_lines(
+    data: bytes, encoding: _Encoding, delimiter: str, header_row: int
+) -> pd.DataFrame:
+    """The records after the header with more fields than it, as :attr:`RawTable.bad_lines`.
+
+    Walks the file once with the csv module (quotes respected, so a multi-line value is one
+    record, numbered as pandas numbers it) and keeps each record's physical lines for its text.
+    Only called once pandas has reported a bad line, so the normal path stays at C speed.
+    """
+    raw = io.BytesIO(data)
+    raw.seek(encoding.skip)
+    stream = io.TextIOWrapper(raw, encoding=encoding.codec, newline="")
+    current: list[str] = []
+
+    def lines() -> Any:
+        for line in stream:
+            current.append(line)
+            yield line
+
+    rows: list[int] = []
+    fields: list[int] = []
+    texts: list[str] = []
+    expected: int | None = None
+    try:
+        for number, record in enumerate(csv.reader(lines(), delimiter=delimiter), start=1):
+            if number == header_row:
+                expected = len(record)
+            elif expected is not None and len(record) > expected:
+                rows.append(number)
+                fields.append(len(record))
+                texts.append("".join(current).rstrip("\r\n")[:BAD_LINE_CHARS])
+            current.clear()
+    except csv.Error:  # e.g. a field above the csv module's size limit: let pandas' error stand
+        return _bad_lines_frame([], [], [])
+    return _bad_lines_frame(rows, fields, texts)
 
 
 def _detect_encoding(data: bytes, name: str) -> _Encoding:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pandas as pd
 
@@ -21,9 +22,10 @@ from data_connectors.file_mapping import FileMapping
 from data_connectors.files import RawTable, Source, read_file
 from data_connectors.presets import PRESETS, PresetMatch, recognise, suggest_columns
 from data_connectors.schema import SCORE_RANGES, TABLES, Kind
-from data_connectors.validation import ValidationReport, validate
+from data_connectors.validation import REJECTED, ValidationReport, validate
 from data_connectors.values import (
     blank_missing,
+    decimal_convention,
     parse_booleans,
     parse_dates,
     parse_numbers,
@@ -101,6 +103,7 @@ def load_export(
         raise ValueError(f"the mapping fills {mappings[0].table!r}, not {table!r}")
     table = mappings[0].table
     synthesize = match is not None and match.preset.synthesize_ids
+    decimal = decimal_convention(raw.delimiter, raw.encoding)
     parts, dont_know = [], 0
     for each in mappings:
         unplaced = [c for c in each.unmapped_required if not (synthesize and c == "response_id")]
@@ -117,7 +120,7 @@ def load_export(
                     + ", ".join(absent)
                 ]
             )
-        canonical, skipped = to_canonical(frame, each)
+        canonical, skipped = to_canonical(frame, each, decimal=decimal)
         if synthesize and "response_id" not in each.columns:
             canonical["response_id"] = _row_ids(frame.loc[canonical.index], each)
         elif len(mappings) > 1:  # one row answers several questions: one answer id each
@@ -126,9 +129,8 @@ def load_export(
         dont_know += skipped
     rows = pd.concat(parts)
     dataset, report = validate({table: rows.reset_index(drop=True)}, as_of=as_of, partial=True)
-    return ExportResult(
-        table, dataset.tables[table], _in_file_rows(report, rows.index), mappings, raw, dont_know
-    )
+    report = _with_bad_lines(_in_file_rows(report, rows.index), raw, table)
+    return ExportResult(table, dataset.tables[table], report, mappings, raw, dont_know)
 
 
 def content_id(raw: RawTable) -> str:
@@ -168,17 +170,20 @@ def _unrecognised(raw: RawTable, table: str | None) -> list[str]:
     return problems
 
 
-def to_canonical(frame: pd.DataFrame, mapping: FileMapping) -> tuple[pd.DataFrame, int]:
+def to_canonical(
+    frame: pd.DataFrame, mapping: FileMapping, *, decimal: str | None = None
+) -> tuple[pd.DataFrame, int]:
     """The mapped columns of ``frame`` as typed canonical values, and the "don't know" count.
 
     Values that cannot be read keep their original text, so that validation reports them with
     the value as it was in the file. Rows whose score means "don't know" are left out (counted).
+    ``decimal`` is the file's decimal mark when known (:func:`values.decimal_convention`).
     """
     table = TABLES[mapping.table]
     out = pd.DataFrame(index=frame.index)
     for canonical, header in mapping.columns.items():
         text = blank_missing(frame[header])
-        out[canonical] = _typed(table.column(canonical).kind, text, header, mapping)
+        out[canonical] = _typed(table.column(canonical).kind, text, header, mapping, decimal)
     for canonical, value in mapping.constants.items():
         out[canonical] = value
     if mapping.table != "surveys" or "score" not in out:
@@ -197,11 +202,14 @@ def _dates(text: pd.Series, header: str, mapping: FileMapping) -> tuple[pd.Serie
     return values, text.notna() & values.isna()
 
 
-def _typed(kind: Kind, text: pd.Series, header: str, mapping: FileMapping) -> pd.Series:
+def _typed(
+    kind: Kind, text: pd.Series, header: str, mapping: FileMapping, decimal: str | None
+) -> pd.Series:
+    numbers = partial(parse_numbers, decimal=decimal)
     parsers = {
         Kind.DATETIME: lambda s: _dates(s, header, mapping),
-        Kind.NUMBER: parse_numbers,
-        Kind.COUNT: parse_numbers,
+        Kind.NUMBER: numbers,
+        Kind.COUNT: numbers,
         Kind.BOOLEAN: parse_booleans,
     }
     if kind not in parsers:
@@ -257,3 +265,41 @@ def _in_file_rows(report: ValidationReport, file_rows: pd.Index) -> ValidationRe
         for name, frame in report.rejected.items()
     }
     return replace(report, problems=problems, rejected=rejected)
+
+
+def _with_bad_lines(report: ValidationReport, raw: RawTable, table: str) -> ValidationReport:
+    """Lines the reader could not split into the header's fields, as rejected rows."""
+    bad = raw.bad_lines
+    if bad.empty:
+        return report
+    width = len(raw.frame.columns)
+    reasons = (
+        "line has " + bad["fields"].astype("str") + f" fields but the header has {width}; a "
+        "value containing the delimiter must be in double quotes"
+    )
+    problems = pd.DataFrame(
+        {
+            "table": table,
+            "row": bad["source_row"].to_numpy(),
+            "record_id": None,
+            "column": None,
+            "value": bad["text"].to_numpy(),
+            "reason": reasons.to_numpy(),
+            "action": REJECTED,
+        }
+    )
+    lines = pd.DataFrame(
+        {
+            "row": bad["source_row"].to_numpy(),
+            "rejection_reason": reasons.to_numpy(),
+            "line": bad["text"].to_numpy(),
+        }
+    )
+    rejected = {**report.rejected, table: pd.concat([report.rejected.get(table), lines])}
+    rows_read = {**report.rows_read, table: report.rows_read.get(table, 0) + len(bad)}
+    return replace(
+        report,
+        problems=pd.concat([report.problems, problems], ignore_index=True),
+        rejected=rejected,
+        rows_read=rows_read,
+    )

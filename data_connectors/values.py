@@ -91,11 +91,18 @@ _COMMA_DECIMAL = r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d*)(?:,\d+)?"
 _POINT_DECIMAL = r"[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?"
 
 
-def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_numbers(series: pd.Series, *, decimal: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse numbers written the way people and spreadsheets write them.
 
     Returns ``(values, bad)``: float64 values (NaN where missing or unreadable) and a mask of
     present values that are not numbers.
+
+    Parameters
+    ----------
+    decimal : {",", "."}, optional
+        The file's decimal mark, for the values nothing in the column settles (see below);
+        :func:`decimal_convention` derives it from how a CSV file was written. None when the
+        file does not say (XLSX and Parquet hold real numbers, written with a point).
 
     Rules, applied to the trimmed text:
 
@@ -106,8 +113,11 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
       a thousands separator (``1,234,567``). A lone separator followed by exactly three digits
       (``1,234``) is read the way the rest of the column settles it (another value like ``4,5``
       makes the comma decimal → 1.234; one like ``3.75`` or ``1,234,567`` makes it the
-      thousands separator → 1234); when nothing settles it, the last-separator rule applies
-      (→ 1.234).
+      thousands separator → 1234). When the column does not settle it (no such value, or
+      values pointing both ways), ``decimal`` does: with ``decimal="."`` ``2,000`` is 2000 and
+      ``1.500`` is 1.5, with ``decimal=","`` the reverse. With ``decimal=None`` as well, the
+      last-separator rule applies and a lone separator is the decimal mark (``2,000`` → 2.0,
+      ``1.500`` → 1.5): a guess, which is why callers reading CSV should pass ``decimal``.
     - A trailing ``%`` divides by 100 (``45%`` → 0.45), as Excel stores a percentage, so the
       same value read from XLSX and from CSV agrees. ``−`` (U+2212) is a minus sign.
     """
@@ -122,8 +132,12 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     lone = comma_ok & point_ok & separated  # "1,234", "1.234": either reading is valid
     comma_evidence = (comma_ok & ~point_ok & separated).any()
     point_evidence = (point_ok & ~comma_ok & separated).any()
+    if decimal not in (None, ",", "."):
+        raise ValueError(f"decimal must be ',', '.' or None, not {decimal!r}")
     if comma_evidence != point_evidence:  # the column settles what a lone separator is
         lone_is_comma_decimal: bool | pd.Series = bool(comma_evidence)
+    elif decimal is not None:  # the file's convention
+        lone_is_comma_decimal = decimal == ","
     else:  # last-separator rule: the lone separator is the decimal mark
         lone_is_comma_decimal = text.str.contains(",", regex=False)
     as_comma = (comma_ok & ~point_ok) | (lone & lone_is_comma_decimal)
@@ -136,6 +150,24 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = values.mask(as_point, pd.to_numeric(point_read.where(as_point), errors="coerce"))
     values = values.mask(percent, values / 100)
     return values, text.notna() & values.isna()
+
+
+def decimal_convention(delimiter: str | None, encoding: str | None) -> str | None:
+    """The decimal mark a CSV file's numbers use, judged from how the file was written.
+
+    For :func:`parse_numbers`'s ``decimal``, from :class:`~data_connectors.files.RawTable`'s
+    ``delimiter`` and ``encoding``. A semicolon-delimited file, or one in Windows-1251, was
+    written by a locale whose decimal mark is the comma (Excel uses ``;`` as the list separator
+    exactly where ``,`` is the decimal mark; Windows-1251 is the Cyrillic code page) → ``","``;
+    this wins for a comma-delimited Windows-1251 file too. Any other comma-delimited file →
+    ``"."``. Otherwise (tab or pipe in UTF-8/UTF-16, or no delimiter: XLSX and Parquet carry
+    real numbers) → None: unknown.
+    """
+    if delimiter == ";" or (encoding or "").lower() in ("windows-1251", "cp1251"):
+        return ","
+    if delimiter == ",":
+        return "."
+    return None
 
 
 # ----------------------------------------------------------------------------------- booleans
@@ -228,9 +260,13 @@ class DateGuess:
         The layouts found, most frequent first, e.g. ``("DD-MM-YYYY HH:MM",)``, ``("ISO 8601",)``;
         ``NN`` stands for a day-or-month field whose order is not settled.
     day_first : bool or None
-        The day/month order the values settle (a first field > 12 proves day-first, a second
-        field > 12 month-first; dotted dates ``dd.mm.yyyy`` are day-first by convention).
-        None when no value needs an order or when it is not settled.
+        The day/month order of the ``nn/nn/yyyy`` and ``nn-nn-yyyy`` values as the values settle
+        it: a first field of 13–31 with a second of 1–12 proves day-first, the reverse
+        month-first. A value with both fields above 12 (``13/13/2024``) proves nothing: it is no
+        date in either order and :func:`parse_dates` reports it as bad. Dotted dates
+        (``dd.mm.yyyy``) are day-first by convention: they are always read so, give no
+        evidence for other layouts and are never asked about (a dotted column alone gives
+        True). None when the order is not settled.
     ambiguous : bool
         Some values read differently day-first and month-first (e.g. 03/04/2024) and nothing
         settles the order, or values prove both orders (``conflicting``). Never guessed: the
@@ -238,7 +274,8 @@ class DateGuess:
     conflicting : bool
         Some values are only valid day-first and others only month-first.
     examples : tuple of str
-        Up to five values that show the problem when ``ambiguous``.
+        Up to five distinct values that show the problem when ``ambiguous`` (for a conflict,
+        up to two of each order).
     n : int
         Present (non-missing) values.
     unrecognised : int
@@ -279,7 +316,9 @@ def parse_dates(
     Parameters
     ----------
     day_first : bool, optional
-        The day/month order for ``nn/nn/yyyy``-style values; None to take it from the data.
+        The day/month order for ``nn/nn/yyyy`` and ``nn-nn-yyyy`` values; None to take it from
+        the data. Dotted dates (``dd.mm.yyyy``, ``dd.mm.yy``) are always read day-first, the
+        convention of every locale that writes them, whatever ``day_first`` says.
     column : str
         The file's column name, for the error message.
 
@@ -296,7 +335,9 @@ def parse_dates(
     order = day_first if day_first is not None else guess.day_first is not False
     values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     for (key, colons, twelve_hour), rows in groups.items():
-        values.loc[rows] = _parse_layout(text[rows], _BY_KEY[key], colons, twelve_hour, order)
+        layout = _BY_KEY[key]
+        layout_order = True if layout.order == "day_first" else order
+        values.loc[rows] = _parse_layout(text[rows], layout, colons, twelve_hour, layout_order)
     bad = text.notna() & values.isna()
     return values.set_axis(series.index), bad.set_axis(series.index)
 
@@ -328,23 +369,34 @@ def _classify(series: pd.Series) -> tuple[pd.Series, pd.Series, dict[_Group, pd.
 def _guess(
     text: pd.Series, layouts: pd.Series, groups: dict[_Group, pd.Index], day_first: bool | None
 ) -> DateGuess:
-    """Settle the day/month order from the values (or ``day_first``) and summarise."""
-    either = layouts.isin([x.key for x in LAYOUTS if x.order == "either"])
-    fields = text[layouts.isin([x.key for x in LAYOUTS if x.order != "fixed"])]
-    day_proof = fields.str.match(r"(?:1[3-9]|[2-9]\d)\D")
-    month_proof = fields.str.match(r"\d{1,2}\D(?:1[3-9]|[2-9]\d)\D")
+    """Settle the day/month order from the values (or ``day_first``) and summarise.
+
+    Only the layouts whose order is open (``nn/nn/yyyy``, ``nn-nn-yyyy``) give evidence: a first
+    field of 13–31 with a second of 1–12 proves day-first, the reverse month-first. A value with
+    both fields above 12 proves nothing (it is no date either way, and is reported as bad), and
+    dotted dates are day-first by convention, so they never prove, contradict or ask anything.
+    """
+    open_order = [x.key for x in LAYOUTS if x.order == "either"]
+    unsure = text[layouts.isin(open_order)]
+    # Field ranges by regex (string matching runs in Arrow; extracting the numbers would not).
+    month, day_only = r"(?:0?[1-9]|1[0-2])\D", r"(?:1[3-9]|2\d|3[01])\D"
+    first_month, second_month = unsure.str.match(month), unsure.str.match(r"\d{1,2}\D" + month)
+    day_proof = unsure.str.match(day_only) & second_month
+    month_proof = first_month & unsure.str.match(r"\d{1,2}\D" + day_only)
     conflicting = bool(day_proof.any() and month_proof.any())
     settled: bool | None = None
     examples: tuple[str, ...] = ()
     if conflicting:
-        examples = tuple(fields[day_proof].head(2)) + tuple(fields[month_proof].head(2))
+        examples = tuple(unsure[day_proof].drop_duplicates().head(2)) + tuple(
+            unsure[month_proof].drop_duplicates().head(2)
+        )
     elif day_proof.any() or month_proof.any():
         settled = bool(day_proof.any())
-    elif not fields.empty:
-        unsure = text[either]
-        first = pd.to_numeric(unsure.str.replace(r"^(\d+)\D.*$", r"\1", regex=True))
-        second = pd.to_numeric(unsure.str.replace(r"^\d+\D(\d+)\D.*$", r"\1", regex=True))
-        examples = tuple(unsure[first != second].drop_duplicates().head(_EXAMPLES))
+    elif layouts.isin([x.key for x in LAYOUTS if x.order != "fixed"]).any():
+        both_ways = unsure[first_month & second_month]
+        first = pd.to_numeric(both_ways.str.replace(r"^(\d+)\D.*$", r"\1", regex=True))
+        second = pd.to_numeric(both_ways.str.replace(r"^\d+\D(\d+)\D.*$", r"\1", regex=True))
+        examples = tuple(both_ways[first != second].drop_duplicates().head(_EXAMPLES))
         if unsure.empty:
             settled = True  # dotted dates only: day-first by convention
     order = day_first if day_first is not None else settled
@@ -365,6 +417,8 @@ def _guess(
 
 def _format_label(key: str, colons: int, twelve_hour: bool, day_first: bool | None) -> str:
     layout = _BY_KEY[key]
+    if layout.order == "day_first":
+        day_first = True
     fields = {True: ("DD", "MM"), False: ("MM", "DD"), None: ("NN", "NN")}[day_first]
     if key in _NO_TIME_PART:
         return layout.label
@@ -437,9 +491,13 @@ def _labels(scores: Mapping[float, Iterable[str]]) -> dict[str, float]:
 
 def _russian(scores: Mapping[float, Iterable[tuple[str, str]]]) -> dict[str, float]:
     """Russian labels in masculine, feminine and ``(а)`` forms: ``доволен``, ``довольна``,
-    ``доволен(а)``."""
+    ``доволен(а)``; the feminine also without its soft sign (``доволна``, ``недоволна``), a
+    frequent slip in typed answers."""
     return _labels(
-        {score: [f for m, w in pairs for f in (m, w, m + "(а)")] for score, pairs in scores.items()}
+        {
+            score: [f for m, w in pairs for f in (m, w, m + "(а)", w.replace("льна", "лна"))]
+            for score, pairs in scores.items()
+        }
     )
 
 
@@ -525,12 +583,38 @@ CHATWOOT_EMOJI_LABELS: dict[str, float] = _labels(
     {1: ["😞"], 2: ["😑"], 3: ["😐"], 4: ["😀"], 5: ["😍"]}
 )
 
-#: Built-in label sets per survey type, on the canonical scale, tried by :func:`suggest_scale`.
+#: Built-in label sets per survey type, on the canonical scale: proposed by
+#: :func:`suggest_scale`, and applied by :func:`recode_scores` after the mapping's own labels
+#: wherever the sets agree (see :func:`builtin_labels`).
 LABEL_SETS: dict[str, tuple[dict[str, float], ...]] = {
     "nps": (),
     "csat": (CSAT_LABELS_EN | CSAT_LABELS_RU, EMOJI_LABELS, CHATWOOT_EMOJI_LABELS),
     "ces": (CES_LABELS_EN,),
 }
+
+
+def builtin_labels(survey_type: str) -> dict[str, float]:
+    """Every label of the survey type's :data:`LABEL_SETS` that the sets do not score
+    differently, keyed by its normalised form (trimmed, case-folded, ``ё`` → ``е``), on the
+    canonical scale.
+
+    A label two sets disagree on is left out: 😀 is 5 in :data:`EMOJI_LABELS` and 4 in
+    Chatwoot's faces, so only a mapping's own labels can say which it is.
+    """
+    return dict(_BUILTIN_LABELS.get(survey_type, {}))
+
+
+def _agreed(sets: Iterable[Mapping[str, float]]) -> dict[str, float]:
+    merged: dict[str, float] = {}
+    disputed: set[str] = set()
+    for labels in map(_label_map, sets):
+        for key, score in labels.items():
+            if merged.setdefault(key, score) != score:
+                disputed.add(key)
+    return {key: score for key, score in merged.items() if key not in disputed}
+
+
+_BUILTIN_LABELS = {survey_type: _agreed(sets) for survey_type, sets in LABEL_SETS.items()}
 
 #: Numeric scales :func:`suggest_scale` proposes per survey type, in order of preference.
 NUMERIC_SCALES: dict[str, tuple[tuple[int, int], ...]] = {
@@ -568,12 +652,23 @@ def recode_scores(
 ) -> RecodedScores:
     """Recode survey answers from the file's scale onto the canonical ``target`` range.
 
-    Each answer is matched, trimmed and case-insensitively, first against "don't know" words
-    (:data:`DONT_KNOW_WORDS` plus ``scale.dont_know``), then ``scale.labels``, then read as a
-    number (:func:`parse_numbers`: decimal comma allowed). Built-in label sets are not applied
-    here: :func:`suggest_scale` proposes them for the user to confirm. A reversed scale is
-    flipped on the file's scale first, ``x → low + high − x``, then mapped by
-    :func:`scale_mapping`. ``scale=None`` means the file already uses ``target``.
+    Each answer is matched, trimmed and case-insensitively, in this order:
+
+    1. "Don't know" words (:data:`DONT_KNOW_WORDS` plus ``scale.dont_know``): excluded, counted.
+    2. ``scale.labels``: the score the label states, on the file's scale (``low``–``high``) and
+       always in the **canonical direction** (CSAT: "Very satisfied" is the top; CES: "Very
+       easy" is the bottom). Labels are never flipped by ``scale.reversed``: a label says
+       what it means whichever way the file numbers its answers.
+    3. Numbers (:func:`parse_numbers`: decimal comma allowed) on the file's scale; a reversed
+       scale ("lowest number is best") flips **only these**, ``x → low + high − x``.
+    4. The built-in labels of the survey type whose canonical range ``target`` is
+       (:func:`builtin_labels`: every set of :data:`LABEL_SETS` where the sets agree), already
+       on the canonical scale. So a saved mapping still reads "Very satisfied", "Очень
+       довольна" or 🙂 in a later file; a label the sets dispute (😀) is read only when
+       ``scale.labels`` gives it.
+
+    Steps 2 and 3 are then mapped onto ``target`` by :func:`scale_mapping`. ``scale=None``
+    means the file already uses ``target``.
 
     Raises
     ------
@@ -582,18 +677,27 @@ def recode_scores(
     """
     low, high = (scale.low, scale.high) if scale else target
     onto_target = scale_mapping((low, high), target)
+    survey_type = next((name for name, span in SCORE_RANGES.items() if span == tuple(target)), "")
     key = _normalise(series)
     dont_know = key.isin(_DONT_KNOW_KEYS | _keys(scale.dont_know if scale else ()))
     labels = _label_map(scale.labels if scale else {})
     from_label = key.mask(dont_know).map(labels).astype("float64")
-    numbers, unreadable = parse_numbers(_text(series).where(~dont_know & from_label.isna()))
-    values = from_label.fillna(numbers)
-    off_scale = values.notna() & ((values < low) | (values > high) | ((values - low) % 1 != 0))
-    values = values.mask(off_scale)
+    builtin = key.mask(dont_know | from_label.notna()).map(_BUILTIN_LABELS.get(survey_type, {}))
+    builtin = builtin.astype("float64")
+    rest = ~dont_know & from_label.isna() & builtin.isna()
+    numbers, unreadable = parse_numbers(_text(series).where(rest))
+
+    def off(values: pd.Series) -> pd.Series:
+        return values.notna() & ((values < low) | (values > high) | ((values - low) % 1 != 0))
+
+    off_scale = off(from_label) | off(numbers)
+    numbers = numbers.mask(off_scale)
     if scale is not None and scale.reversed:
-        values = low + high - values
+        numbers = low + high - numbers  # numbers only: labels are in the canonical direction
+    on_file_scale = from_label.mask(off_scale).fillna(numbers)
+    values = onto_target(on_file_scale).fillna(builtin)
     unrecognised = unreadable | off_scale
-    return RecodedScores(onto_target(values), int(dont_know.sum()), unrecognised, dont_know)
+    return RecodedScores(values, int(dont_know.sum()), unrecognised, dont_know)
 
 
 def scale_mapping(
@@ -637,8 +741,10 @@ def suggest_scale(series: pd.Series, survey_type: str) -> ScoreScale | None:
 
     Text answers: the built-in label set of :data:`LABEL_SETS` that covers every text answer
     (numbers must then lie on the canonical scale); the suggestion holds the labels as the file
-    writes them. When several sets cover the answers but score one of them differently (😀 is
-    5 in :data:`EMOJI_LABELS`, 4 in Chatwoot's), or none covers them, there is no suggestion.
+    writes them. When no single set covers them (Russian words next to emoji), the sets
+    together do: :func:`builtin_labels`, the labels on which they agree. When several sets
+    cover the answers but score one of them differently (😀 is 5 in :data:`EMOJI_LABELS`, 4 in
+    Chatwoot's), or not even the agreed labels cover them, there is no suggestion.
     Numbers only: the first of :data:`NUMERIC_SCALES` holding every answer (whole numbers).
     "Don't know" words and missing markers are ignored. Never reversed: only the user knows.
     """
@@ -661,10 +767,15 @@ def suggest_scale(series: pd.Series, survey_type: str) -> ScoreScale | None:
             for labels in map(_label_map, LABEL_SETS[survey_type])
             if set(observed) <= set(labels)
         ]
-        agreed = fitting and all(scores == fitting[0] for scores in fitting)
-        if not agreed or not whole.between(low, high).all():
+        if fitting and all(scores == fitting[0] for scores in fitting):
+            scores = fitting[0]
+        elif set(observed) <= set(_BUILTIN_LABELS[survey_type]):  # the sets together
+            scores = {k: _BUILTIN_LABELS[survey_type][k] for k in observed}
+        else:
             return None
-        return ScoreScale(low, high, labels={observed[k]: v for k, v in fitting[0].items()})
+        if not whole.between(low, high).all():
+            return None
+        return ScoreScale(low, high, labels={observed[k]: v for k, v in scores.items()})
     for scale_low, scale_high in NUMERIC_SCALES[survey_type]:
         if whole.between(scale_low, scale_high).all():
             return ScoreScale(scale_low, scale_high)

@@ -15,6 +15,8 @@ from functools import reduce
 import numpy as np
 import pandas as pd
 
+from data_connectors.values import parse_dates
+
 #: ``transform(frame, fields) -> frame``; see the module docstring.
 Transform = Callable[[pd.DataFrame, Mapping[str, str]], pd.DataFrame]
 
@@ -53,25 +55,39 @@ def answered_only(
     return frame[~(_blank(score) | skipped.astype(bool))]
 
 
-def _parse_times(values: pd.Series, date_format: str, day_first: bool) -> pd.Series:
-    """Timestamps in ``date_format``, else ISO 8601, else read leniently with ``day_first``."""
-    parsed = pd.to_datetime(values, format=date_format, errors="coerce")
-    for fallback in ({"format": "ISO8601"}, {"format": "mixed", "dayfirst": day_first}):
-        retry = parsed.isna() & ~_blank(values)
-        if not retry.any():
-            break
-        parsed[retry] = pd.to_datetime(values[retry], errors="coerce", **fallback)
+def _parse_times(
+    values: pd.Series, date_format: str | None, day_first: bool | None, column: str
+) -> pd.Series:
+    """Timestamps in ``date_format`` when given; every other value (or all, without one) by
+    :func:`data_connectors.values.parse_dates` with ``day_first``: one explicit format per
+    layout found, never a per-value guess. NaT where missing or unreadable."""
+    text = values.astype("str")
+    if date_format is None:
+        return parse_dates(text, day_first=day_first, column=column)[0]
+    parsed = pd.to_datetime(text, format=date_format, errors="coerce").astype("datetime64[ns]")
+    rest = parsed.isna() & ~_blank(text)
+    if rest.any():
+        parsed[rest] = parse_dates(text[rest], day_first=day_first, column=column)[0]
     return parsed
 
 
 def collapse_event_log(
-    frame: pd.DataFrame, fields: Mapping[str, str], *, date_format: str, day_first: bool
+    frame: pd.DataFrame,
+    fields: Mapping[str, str],
+    *,
+    date_format: str | None = None,
+    day_first: bool | None = None,
 ) -> pd.DataFrame:
     """One row per ticket from an event log with one row per change: the ticket's final state.
 
-    The final state is the ticket's last event by ``updated_at`` (parsed with ``date_format``),
-    ties and missing times broken by file order (an event without a time counts as the
-    earliest). Its row is kept whole — status, opened/resolved/closed times, group, SLA flag —
+    The final state is the ticket's last event by ``updated_at``, ties and missing times broken
+    by file order (an event without a time, or with one that is no date, counts as the
+    earliest). Times are read with the preset's ``date_format`` when it has one, the rest (e.g.
+    ISO 8601 from another instance) with :func:`~data_connectors.values.parse_dates` and the
+    preset's ``day_first``; with ``day_first=None`` an ambiguous day/month order raises
+    :class:`~data_connectors.errors.AmbiguousDatesError`, as for any date column.
+
+    The final event's row is kept whole — status, opened/resolved/closed times, group, SLA flag —
     except ``transfers`` and ``reopens``, which become the ticket's highest count (the final
     value of a running count). Tickets keep the order of their first event; rows without a
     ticket id are kept as they are, for validation to report. ``fields`` needs ``ticket_id``;
@@ -79,7 +95,8 @@ def collapse_event_log(
     """
     key = fields["ticket_id"]
     if "updated_at" in fields:
-        when = _parse_times(frame[fields["updated_at"]], date_format, day_first)
+        column = fields["updated_at"]
+        when = _parse_times(frame[column], date_format, day_first, column)
     else:
         when = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     events = pd.DataFrame(

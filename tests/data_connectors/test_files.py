@@ -387,10 +387,55 @@ def test_unreadable_files_raise_a_clear_error(data: bytes, name: str, message: s
     assert str(caught.value).startswith(message)
 
 
-def test_line_with_too_many_fields_is_named():
-    data = b'id,text\n1,"two\nlines"\n2,ok\n3,too,many\n'
+def test_line_with_an_extra_field_is_set_aside_and_the_other_rows_are_read():
+    raw = read_file(b"id,name,score\n1,Ann,5\n2,Bob, Jr.,4\n3,Eve,3\n", name="broken.csv")
+    expected = pd.DataFrame(
+        {"id": ["1", "3"], "name": ["Ann", "Eve"], "score": ["5", "3"]},
+        index=pd.Index([2, 4], name="source_row"),
+        dtype="str",
+    )
+    pd.testing.assert_frame_equal(raw.frame, expected)
+    pd.testing.assert_frame_equal(
+        raw.bad_lines,
+        pd.DataFrame(
+            {
+                "source_row": pd.Series([3], dtype="int64"),
+                "fields": pd.Series([4], dtype="int64"),
+                "text": pd.Series(["2,Bob, Jr.,4"], dtype="str"),
+            }
+        ),
+    )
+
+
+def test_bad_lines_are_numbered_like_rows_after_a_preamble_and_multi_line_values():
+    data = (
+        b"Report: tickets\r\n"  # preamble: row 1
+        b"id,text\r\n"  # header: row 2
+        b'1,"two\r\nlines"\r\n'  # row 3 (two physical lines)
+        b"2,too,many\r\n"  # row 4: bad
+        b"\r\n"  # row 5: blank
+        b'3,"x",y,"multi\nline"\r\n'  # row 6: bad, on two physical lines
+        b"4,ok\r\n" + b"5," + b"z," * 300 + b"end\r\n"  # row 7  # row 8: bad, long
+    )
+    raw = read_file(data, name="report.csv")
+    assert raw.frame.index.tolist() == [3, 7]
+    assert raw.frame["id"].tolist() == ["1", "4"]
+    assert raw.bad_lines["source_row"].tolist() == [4, 6, 8]
+    assert raw.bad_lines["fields"].tolist() == [3, 4, 302]
+    assert raw.bad_lines["text"].tolist()[:2] == ["2,too,many", '3,"x",y,"multi\nline"']
+    assert raw.bad_lines["text"][2] == ("5," + "z," * 300 + "end")[:500]
+
+
+def test_a_clean_file_has_no_bad_lines():
+    raw = read_file(SMALL, name="x.csv")
+    assert raw.bad_lines.empty
+    assert list(raw.bad_lines.columns) == ["source_row", "fields", "text"]
+
+
+def test_file_where_no_row_fits_the_header_is_refused_naming_the_line():
+    data = b'id,text\n1,"two\nlines",x\n2,too,many\n'
     with pytest.raises(FileFormatError) as caught:
         read_file(data, name="broken.csv")
     assert str(caught.value).startswith(
-        "broken.csv: line 4 has 3 fields but the header has 2 (delimiter ',')"
+        "broken.csv: line 2 has 3 fields but the header has 2 (delimiter ',')"
     )

@@ -342,6 +342,34 @@ def test_collapse_reads_iso_times_when_the_log_uses_them():
     assert values(final["state"]) == ["Closed"]
 
 
+def test_collapse_reads_times_with_one_order_not_a_guess_per_value():
+    """day_first=True: 04/03 is 4 March and 02/03 is 2 March; 03/13 is no date day-first, so it
+    counts as the earliest event, instead of being silently read month-first as 13 March (the
+    latest) and making "Closed" the final state."""
+    events = pd.DataFrame(
+        {
+            "id": ["A", "A", "A"],
+            "state": ["New", "Closed", "Active"],
+            "when": ["04/03/2016 10:00", "03/13/2016 10:00", "02/03/2016 10:00"],
+        }
+    )
+    fields = {"ticket_id": "id", "updated_at": "when"}
+    final = collapse_event_log(events, fields, date_format="%d-%m-%Y %H:%M", day_first=True)
+    assert values(final["state"]) == ["New"]
+
+
+def test_collapse_without_a_date_format_detects_the_layout():
+    events = pd.DataFrame(
+        {
+            "id": ["A", "A", "B", "B"],
+            "state": ["Closed", "New", "New", "Closed"],
+            "when": ["1456826400", "1456740000", "?", "01.03.2016 09:00"],  # Unix seconds, dotted
+        }
+    )
+    final = collapse_event_log(events, {"ticket_id": "id", "updated_at": "when"})
+    assert values(final["state"]) == ["Closed", "Closed"]
+
+
 def test_servicenow_real_event_log_collapses_to_one_row_per_incident():
     """The real UCI event log sample (800 incidents, 5,484 events), counted by hand with::
 

@@ -107,9 +107,9 @@ def test_a_messy_windows_1251_export_with_a_mapping(tmp_path):
 def test_a_reversed_scale_is_flipped(tmp_path):
     path = _write(tmp_path, "reversed.csv", MANUAL_SURVEYS, encoding="windows-1251")
     result = load_export(path, "surveys", _manual_mapping(reversed_=True), as_of=AS_OF)
-    # On a 1 = best scale, the label "very satisfied" (5 on the file's scale) flips to 1 and
-    # the answer 1 flips to 5.
-    assert result.rows["score"].tolist() == [1.0, 5.0]
+    # On a 1 = best scale only numbers flip: the answer 1 becomes 5, while the label "very
+    # satisfied" keeps the 5 it states (labels are given in the canonical direction).
+    assert result.rows["score"].tolist() == [5.0, 5.0]
 
 
 def test_a_form_with_several_questions_gives_one_answer_per_question():
@@ -137,3 +137,41 @@ def test_two_sheets_of_one_workbook_are_two_contents(tmp_path):
     jan, feb_raw = read_file(path, sheet="Jan"), read_file(path, sheet="Feb")
     assert jan.sha256 == feb_raw.sha256  # same bytes
     assert content_id(jan) != content_id(feb_raw)
+
+
+def test_a_malformed_line_is_rejected_and_the_rest_kept(tmp_path):
+    path = _write(
+        tmp_path,
+        "tickets.csv",
+        "id;customer;created\nt1;c1;2024-01-05\nt2;c2;2024-01-06;oops\nt3;c3;2024-01-07\n",
+    )
+    mapping = FileMapping(
+        "tickets", {"ticket_id": "id", "customer_id": "customer", "created_at": "created"}
+    )
+    result = load_export(path, "tickets", mapping, as_of=AS_OF)
+    assert result.rows["ticket_id"].tolist() == ["t1", "t3"]
+    problem = result.report.problems.iloc[0]
+    assert (problem["row"], problem["value"]) == (3, "t2;c2;2024-01-06;oops")
+    assert problem["reason"].startswith("line has 4 fields but the header has 3")
+    assert result.report.summary().iloc[0][["read", "accepted", "rejected"]].tolist() == [3, 2, 1]
+
+
+def test_decimal_commas_follow_the_files_convention(tmp_path):
+    """ "2,000" alone cannot say whether it is two or two thousand; the file can: a
+    semicolon-delimited export writes decimal commas, a comma-delimited one thousands."""
+    mapping = FileMapping(
+        "tickets",
+        {
+            "ticket_id": "id",
+            "customer_id": "customer",
+            "created_at": "created",
+            "wait_seconds": "wait",
+        },
+    )
+    semicolons = _write(tmp_path, "a.csv", "id;customer;created;wait\nt1;c1;2024-01-05;2,000\n")
+    commas = _write(tmp_path, "b.csv", 'id,customer,created,wait\nt1,c1,2024-01-05,"2,000"\n')
+    waits = [
+        load_export(path, "tickets", mapping, as_of=AS_OF).rows["wait_seconds"].tolist()
+        for path in (semicolons, commas)
+    ]
+    assert waits == [[2.0], [2000.0]]

@@ -19,6 +19,8 @@ from data_connectors.values import (
     CSAT_LABELS_RU,
     EMOJI_LABELS,
     blank_missing,
+    builtin_labels,
+    decimal_convention,
     detect_date_format,
     parse_booleans,
     parse_dates,
@@ -99,6 +101,48 @@ def test_lone_separator_is_settled_by_the_rest_of_the_column():
     assert comma_decimal.tolist() == [1.234, 4.5]
     assert point_decimal.tolist() == [1234.0, 3.75]
     assert thousands_points.tolist() == [1234.0, 4.5]
+
+
+def test_file_decimal_convention_reads_what_the_column_does_not_settle():
+    point, _ = parse_numbers(_text(["2,000", "1,500"]), decimal=".")
+    comma, _ = parse_numbers(_text(["2,000", "1,500"]), decimal=",")
+    dotted, _ = parse_numbers(_text(["1.500", "2.000"]), decimal=",")
+    assert point.tolist() == [2000.0, 1500.0]
+    assert comma.tolist() == [2.0, 1.5]
+    assert dotted.tolist() == [1500.0, 2000.0]
+
+
+def test_the_column_settles_before_the_file_convention():
+    values, _ = parse_numbers(_text(["2,000", "4,5"]), decimal=".")
+    assert values.tolist() == [2.0, 4.5]
+
+
+def test_without_a_convention_a_lone_separator_is_the_decimal_mark():
+    values, _ = parse_numbers(_text(["2,000", "1,500"]))
+    assert values.tolist() == [2.0, 1.5]
+
+
+def test_decimal_must_be_comma_point_or_none():
+    with pytest.raises(ValueError, match="decimal"):
+        parse_numbers(_text(["1"]), decimal=";")
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding", "expected"),
+    [
+        (";", "utf-8", ","),
+        (";", "utf-8-sig", ","),
+        ("\t", "windows-1251", ","),
+        (",", "windows-1251", ","),
+        (",", "utf-8", "."),
+        (",", "utf-16-le", "."),
+        ("\t", "utf-16-le", None),
+        ("|", "utf-8", None),
+        (None, None, None),  # XLSX, Parquet: real numbers
+    ],
+)
+def test_decimal_convention_from_how_the_csv_was_written(delimiter, encoding, expected):
+    assert decimal_convention(delimiter, encoding) == expected
 
 
 def test_non_numbers_are_bad_and_missing_is_not():
@@ -228,6 +272,48 @@ def test_dotted_dates_are_day_first_by_convention():
     assert (guess.day_first, guess.ambiguous) == (True, False)
 
 
+def test_a_value_with_both_fields_above_12_proves_no_order():
+    column = _text(["25.01.2024 09:00", "13.13.2024 09:00", "13.13.2024 09:00", "05.01.2024"])
+    guess = detect_date_format(column)
+    assert (guess.day_first, guess.ambiguous, guess.conflicting, guess.examples) == (
+        True,
+        False,
+        False,
+        (),
+    )
+    values, bad = parse_dates(column)
+    assert bad.tolist() == [False, True, True, False]
+    assert values[0] == pd.Timestamp("2024-01-25 09:00")
+    assert values[3] == pd.Timestamp("2024-01-05")
+
+
+def test_an_impossible_slashed_date_neither_settles_nor_conflicts():
+    settled = detect_date_format(_text(["13/13/2024", "25/01/2024", "03/04/2024"]))
+    assert (settled.day_first, settled.ambiguous, settled.conflicting) == (True, False, False)
+    open_order = detect_date_format(_text(["13/14/2024", "03/04/2024"]))
+    assert (open_order.ambiguous, open_order.conflicting) == (True, False)
+    assert open_order.examples == ("03/04/2024",)
+
+
+def test_dotted_dates_never_ask_and_are_always_day_first():
+    column = _text(["01.25.2024", "25.01.2024", "03.04.2024"])
+    guess = detect_date_format(column)
+    assert (guess.day_first, guess.ambiguous, guess.conflicting) == (True, False, False)
+    assert guess.formats == ("DD.MM.YYYY",)
+    values, bad = parse_dates(column)
+    assert bad.tolist() == [True, False, False]
+    assert values.tolist()[1:] == [pd.Timestamp("2024-01-25"), pd.Timestamp("2024-04-03")]
+    told_otherwise, _ = parse_dates(_text(["05.01.2024"]), day_first=False)
+    assert told_otherwise.tolist() == [pd.Timestamp("2024-01-05")]
+
+
+def test_conflict_examples_are_distinct():
+    column = _text(["25/01/2024", "25/01/2024", "01/25/2024", "01/25/2024", "26/01/2024"])
+    guess = detect_date_format(column)
+    assert guess.conflicting
+    assert guess.examples == ("25/01/2024", "26/01/2024", "01/25/2024")
+
+
 def test_bad_dates_are_flagged_and_missing_ones_are_not():
     column = pd.Series(["31.02.2024", "soon", "?", None, "01.03.2024"], index=[10, 11, 12, 13, 14])
     guess = detect_date_format(column)
@@ -263,6 +349,21 @@ def _scores(result) -> list[float | None]:
 def test_reversed_five_point_scale_is_flipped():
     result = recode_scores(_text(["1", "2", "5", "4,0"]), ScoreScale(1, 5, reversed=True), (1, 5))
     assert _scores(result) == [5.0, 4.0, 1.0, 2.0]
+
+
+def test_reversed_scale_flips_numbers_but_not_labels():
+    scale = ScoreScale(1, 5, reversed=True, labels={"Очень доволен": 5, "Так себе": 3})
+    result = recode_scores(
+        _text(["Очень доволен", "1", "5", "Так себе", "Very satisfied"]), scale, (1, 5)
+    )
+    assert _scores(result) == [5.0, 5.0, 1.0, 3.0, 5.0]
+    assert not result.unrecognised_mask.any()
+
+
+def test_reversed_ten_point_scale_keeps_labels_and_pairs_numbers():
+    scale = ScoreScale(1, 10, reversed=True, labels={"top": 10})
+    result = recode_scores(_text(["top", "1", "10", "Very dissatisfied"]), scale, (1, 5))
+    assert _scores(result) == [5.0, 5.0, 1.0, 1.0]
 
 
 def test_ten_point_scale_onto_csat_pairs_neighbours():
@@ -333,6 +434,47 @@ def test_labels_in_english_russian_and_emoji():
         3.0,
     ]
     assert not result.unrecognised_mask.any()
+
+
+def test_built_in_labels_apply_after_a_saved_mapping_labels():
+    scale = ScoreScale(1, 5, labels={"Очень доволен": 5})  # saved from an earlier file
+    answers = [
+        "Very satisfied",
+        "Очень доволна",
+        "Очень довольна",
+        "Довольна",
+        "недовольна",
+        "🙂",
+        "😍",
+        "😀",  # 5 in EMOJI_LABELS, 4 in Chatwoot's: not guessed
+        "Очень доволен",
+        "2",
+    ]
+    result = recode_scores(_text(answers), scale, (1, 5))
+    assert _scores(result) == [5.0, 5.0, 5.0, 4.0, 2.0, 4.0, 5.0, None, 5.0, 2.0]
+    assert result.unrecognised_mask.tolist() == [False] * 7 + [True, False, False]
+
+
+def test_a_mapping_label_settles_a_disputed_face():
+    result = recode_scores(_text(["😀", "😞"]), ScoreScale(1, 5, labels={"😀": 4}), (1, 5))
+    assert _scores(result) == [4.0, 1.0]
+
+
+def test_built_in_labels_need_no_scale():
+    result = recode_scores(_text(["Very easy", "Strongly disagree", "3"]), None, (1, 7))
+    assert _scores(result) == [1.0, 7.0, 3.0]
+
+
+def test_built_in_labels_leave_out_what_the_sets_dispute():
+    labels = builtin_labels("csat")
+    assert (labels["😍"], labels["😐"], labels["😞"], labels["очень доволна"]) == (
+        5.0,
+        3.0,
+        1.0,
+        5.0,
+    )
+    assert "😀" not in labels
+    assert builtin_labels("nps") == {}
 
 
 def test_ces_labels_use_one_as_least_effort():
@@ -424,6 +566,14 @@ def test_faces_that_two_sets_score_differently_get_no_suggestion():
     assert suggest_scale(_text(["😀", "😍", "😐"]), "csat") is None  # 😀 is 5 or 4
     assert suggest_scale(_text(["Superb", "Very satisfied"]), "csat") is None
     assert suggest_scale(_text(["Very satisfied"]), "nps") is None
+
+
+def test_russian_labels_emoji_and_dont_know_get_the_agreed_built_in_labels():
+    answers = _text(["Очень доволен", "Недовольна", "🙂", "😡", "Затрудняюсь ответить", "4", "🙂"])
+    assert suggest_scale(answers, "csat") == ScoreScale(
+        1, 5, labels={"Очень доволен": 5.0, "Недовольна": 2.0, "🙂": 4.0, "😡": 1.0}
+    )
+    assert suggest_scale(_text(["Очень доволен", "😀"]), "csat") is None  # 😀 is disputed
 
 
 def test_unknown_survey_type_is_refused():

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.errors import show_error
 from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec, secret_connections
+from analysis.definitions import METRICS
 from data_connectors import helpdesks
 from data_connectors.errors import LoyaltyLensError
 from data_connectors.mapping import Mapping
@@ -106,3 +107,20 @@ def _test(spec: SourceSpec) -> None:
             hide_index=True,
             key="data_sources.test_counts",
         )
+        if spec.preset:
+            _preset_metrics(helpdesks.get(spec.preset), counts)
+
+
+def _preset_metrics(preset: helpdesks.HelpdeskPreset, counts: dict[str, int]) -> None:
+    """Which metrics the preset's columns enable, given the rows found."""
+    filled = {(t, c) for t, columns in preset.fills.items() if counts.get(t) for c in columns}
+    rows = [
+        {
+            "metric": definition.name,
+            "enabled": set(definition.requires) <= filled,
+            "needs": ", ".join(f"{t}.{c}" for t, c in definition.requires if (t, c) not in filled),
+        }
+        for definition in METRICS.values()
+    ]
+    st.caption("Metrics this database enables:")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="data_sources.test_metrics")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.definitions import METRICS
 from dashboard.errors import show_error
 from dashboard.sources import PAGE_CHOICE_KEY, SourceSpec, secret_connections
-from analysis.definitions import METRICS
 from data_connectors import helpdesks
 from data_connectors.errors import LoyaltyLensError
 from data_connectors.mapping import Mapping

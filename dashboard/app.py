@@ -26,6 +26,7 @@ navigation = st.navigation(
             st.Page(
                 "../pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
             ),
+            st.Page("../pages/loyalty.py", title="Loyalty", icon=":material/favorite:"),
         ],
         "Data": [
             st.Page("../pages/data_sources.py", title="Data sources", icon=":material/database:"),

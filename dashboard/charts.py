@@ -60,3 +60,53 @@ def trend_with_band(series: pd.DataFrame, *, title: str, y_title: str) -> go.Fig
         height=320,
     )
     return figure
+
+
+def control_chart(chart: pd.DataFrame, *, value: str, percent: bool = False) -> go.Figure:
+    """A control chart from :mod:`analysis.control`: the value per period, the centre line and
+    the (Laney) limits; points outside the limits in red."""
+    scale = 100 if percent else 1
+    x = chart["period"]
+    colors = ["#c0392b" if out else LINE_COLOR for out in chart["outside"]]
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=x,
+                y=chart["ucl"] * scale,
+                mode="lines",
+                name="upper limit",
+                line={"dash": "dot", "color": "#7f8c8d"},
+            ),
+            go.Scatter(
+                x=x,
+                y=chart["lcl"] * scale,
+                mode="lines",
+                name="lower limit",
+                line={"dash": "dot", "color": "#7f8c8d"},
+            ),
+            go.Scatter(
+                x=x,
+                y=chart["centre"] * scale,
+                mode="lines",
+                name="centre",
+                line={"color": "#7f8c8d"},
+            ),
+            go.Scatter(
+                x=x,
+                y=chart[value] * scale,
+                mode="lines+markers",
+                name=value,
+                marker={"color": colors, "size": 8},
+                line={"color": LINE_COLOR},
+                customdata=chart[["n"]].to_numpy(),
+                hovertemplate="%{x|%b %Y}: %{y:.1f}<br>n = %{customdata[0]:,}<extra></extra>",
+            ),
+        ]
+    )
+    figure.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        showlegend=False,
+        yaxis_title="%" if percent else value,
+    )
+    return figure

@@ -22,6 +22,7 @@ from data_connectors.dataset import Dataset
 from data_connectors.errors import DataSourceError
 from data_connectors.linking import LinkReport, link_answers
 from data_connectors.mapping import Mapping
+from data_connectors.settings import load_settings
 from data_connectors.sql import read_dataset, source_version
 from data_connectors.validation import ValidationReport
 from data_connectors.workspace import Workspace
@@ -188,3 +189,9 @@ def tables(view_: View) -> Tables:
     """The view as analysis.kpis expects it (churn base follows a department/channel filter)."""
     served_only = any(DIMENSIONS[dim] == "tickets" for dim in view_.slice.active)
     return Tables(view_.customers, view_.tickets, view_.surveys, served_only)
+
+
+@st.cache_data(ttl=60, max_entries=1, show_spinner=False)
+def settings() -> dict:
+    """The app's settings (defaults overridden by loyalty_lens.toml), re-read every minute."""
+    return load_settings()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from analysis.definitions import METRICS, explain
@@ -108,3 +109,16 @@ def validation_report(
             mime="text/csv",
             key=f"{key}.download_rejected",
         )
+
+
+def download_rows(frame: pd.DataFrame, *, name: str, key: str) -> None:
+    """The rows behind a chart or table, with their computed fields, as a CSV download."""
+    st.download_button(
+        "Download rows (CSV)",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        type="tertiary",
+    )

@@ -33,7 +33,12 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 #: url path of each page → the heading it must show.
-PAGES = {"": "Overview", "data_sources": "Data sources", "uploads": "Upload exports"}
+PAGES = {
+    "": "Overview",
+    "loyalty": "Loyalty",
+    "data_sources": "Data sources",
+    "uploads": "Upload exports",
+}
 SCREENSHOTS = Path(os.environ.get("LOYALTY_LENS_SCREENSHOTS", ROOT / "var" / "screenshots"))
 
 pytestmark = pytest.mark.browser

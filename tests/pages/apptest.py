@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = {
     "overview": "../pages/overview.py",
+    "loyalty": "../pages/loyalty.py",
     "data_sources": "../pages/data_sources.py",
     "uploads": "../pages/uploads.py",
 }

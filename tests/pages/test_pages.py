@@ -47,7 +47,12 @@ def test_every_page_runs_without_exception(app_env, page):
     at.switch_page(PAGES[page]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    titles = {"overview": "Overview", "data_sources": "Data sources", "uploads": "Upload exports"}
+    titles = {
+        "overview": "Overview",
+        "loyalty": "Loyalty",
+        "data_sources": "Data sources",
+        "uploads": "Upload exports",
+    }
     assert at.title[0].value == titles[page]
 
 

@@ -1,0 +1,226 @@
+"""Loyalty: NPS, CSI / CSAT and CES in depth — trends, composition, segments, reasons, verbatims."""
+
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.definitions import METRICS
+from analysis.kpis import SURVEY_METRICS, in_period, overview_kpis, survey_trend
+from analysis.loyalty_views import (
+    callback_requests,
+    composition_over_time,
+    detractor_chart,
+    reasons_over_time,
+    score_distribution,
+    verbatims,
+)
+from analysis.segments import per_customer, segment_table
+from analysis.views import DIMENSIONS
+from dashboard import context, data
+from dashboard.charts import control_chart, trend_with_band
+from dashboard.filters import coverage
+from dashboard.widgets import download_rows, kpi_tile, unavailable_tile
+
+FREQUENCIES = {"Week": "W", "Month": "MS", "Quarter": "QS"}
+BAND_COLORS = {
+    "detractor": "#c0392b",
+    "passive": "#b0b7bf",
+    "promoter": "#1f8b4c",
+    "low": "#c0392b",
+    "neutral": "#b0b7bf",
+    "high": "#1f8b4c",
+}
+LABELS = {
+    "nps": "NPS",
+    "csi": "CSI",
+    "csat": "CSAT %",
+    "ces": "CES",
+    "ces_low_effort": "Low effort",
+}
+BANDS = {
+    "nps": ["detractor", "passive", "promoter"],
+    "csat": ["low", "neutral", "high"],
+    "ces": ["low", "neutral", "high"],
+}
+
+view = context.require_view()
+loaded = context.get().loaded
+st.title("Loyalty")
+
+available = [k for k in SURVEY_METRICS if not loaded.dataset.missing(METRICS[k].requires)]
+if not available:
+    st.info("No survey answers in this data: the loyalty metrics need surveys.score.")
+    st.stop()
+left, middle, right = st.columns([2, 1, 1])
+key = left.segmented_control(
+    "Metric",
+    available,
+    default=available[0],
+    format_func=LABELS.get,
+    key="loyalty.metric",
+    required=True,
+)
+freq = FREQUENCIES[
+    middle.segmented_control(
+        "Trend by", list(FREQUENCIES), default="Month", key="loyalty.freq", required=True
+    )
+]
+per_customer_choice = right.toggle(
+    "One answer per customer",
+    key="loyalty.per_customer",
+    help="Off: every answer counts (per response). On: only each customer's last answer of "
+    "each survey type counts, so frequent responders do not weigh more.",
+)
+survey_type = SURVEY_METRICS[key].survey_type
+answers = per_customer(view.surveys) if per_customer_choice else view.surveys
+in_range = in_period(answers, "responded_at", view.start, view.end)
+
+kpi = overview_kpis(
+    data.tables(view), view.start, view.end, (key,), data_start=coverage(loaded)[0]
+)[key]
+tile, trend = st.columns([1, 3])
+with tile:
+    kpi_tile(kpi, period_label="the previous period")
+    st.caption(
+        "Counting " + ("each customer's last answer." if per_customer_choice else "every answer.")
+    )
+with trend:
+    series = survey_trend(answers, key, freq)
+    figure = trend_with_band(series, title=f"{METRICS[key].name} over time", y_title=LABELS[key])
+    figure.add_vrect(x0=view.start, x1=view.end, fillcolor="grey", opacity=0.08, line_width=0)
+    st.plotly_chart(figure, key="loyalty.trend")
+    download_rows(series, name=f"{key}_trend", key="loyalty.trend_rows")
+
+if survey_type == "nps":
+    st.subheader("Promoters, passives and detractors")
+    composition = composition_over_time(answers, freq)
+    shares = composition.melt(
+        id_vars=["period", "n"],
+        value_vars=["detractors", "passives", "promoters"],
+        var_name="group",
+        value_name="share",
+    )
+    st.plotly_chart(
+        px.area(
+            shares,
+            x="period",
+            y="share",
+            color="group",
+            hover_data=["n"],
+            color_discrete_map={
+                "detractors": "#c0392b",
+                "passives": "#b0b7bf",
+                "promoters": "#1f8b4c",
+            },
+        ).update_layout(yaxis_title="% of answers", height=300, margin={"t": 10}),
+        key="loyalty.composition",
+    )
+    download_rows(composition, name="nps_composition", key="loyalty.composition_rows")
+    st.subheader("Is the share of detractors out of control?")
+    chart = detractor_chart(answers, "MS").reset_index()
+    st.plotly_chart(control_chart(chart, value="p", percent=True), key="loyalty.control")
+    st.caption(
+        f"Laney p′ chart: limits widened by σz = {chart['sigma_z'].iloc[0]:.2f} for the "
+        "month-to-month variation a plain p-chart ignores (Laney 2002). Red points are months "
+        "outside the limits."
+    )
+    download_rows(chart, name="detractor_control_chart", key="loyalty.control_rows")
+
+st.subheader("Score distribution in the period")
+distribution = score_distribution(in_range, survey_type)
+st.plotly_chart(
+    px.bar(
+        distribution,
+        x="score",
+        y="count",
+        color="band",
+        hover_data=["share"],
+        color_discrete_map=BAND_COLORS,
+    ).update_layout(height=280, margin={"t": 10}),
+    key="loyalty.distribution",
+)
+download_rows(distribution, name=f"{survey_type}_distribution", key="loyalty.distribution_rows")
+
+st.subheader("By group")
+dimensions = [d for d in DIMENSIONS if in_range[d].notna().any()]
+if dimensions:
+    by = st.segmented_control(
+        "Compare by", dimensions, default=dimensions[0], key="loyalty.by", required=True
+    )
+    min_n = int(data.settings()["min_group_size"])
+    table = segment_table(in_range, key, by, min_n=min_n)
+    st.dataframe(
+        table.style.apply(
+            lambda row: ["color: #9aa3ab" if row["too_small"] else "" for _ in row], axis=1
+        ),
+        hide_index=True,
+        key="loyalty.segments",
+        column_config={
+            "value": st.column_config.NumberColumn(LABELS[key], format="%.1f"),
+            "ci_low": st.column_config.NumberColumn("95% CI low", format="%.1f"),
+            "ci_high": st.column_config.NumberColumn("95% CI high", format="%.1f"),
+            "diff": st.column_config.NumberColumn("vs the rest", format="%+.1f"),
+            "p_value": st.column_config.NumberColumn("p", format="%.3f"),
+            "q_value": st.column_config.NumberColumn("q (BH)", format="%.3f"),
+            "flagged": st.column_config.CheckboxColumn("differs"),
+            "too_small": st.column_config.CheckboxColumn(f"n < {min_n}"),
+        },
+    )
+    st.caption(
+        f"Each group is compared with all other answers ({table.attrs.get('test_method', '')}); "
+        f"“differs” only after the false-discovery rate over {table.attrs.get('family_size', 0)} "
+        f"groups is held at 5% (Benjamini–Hochberg). Grey groups have fewer than {min_n} "
+        "answers: shown, not ranked or tested."
+    )
+    download_rows(table, name=f"{key}_by_{by}", key="loyalty.segment_rows")
+else:
+    st.caption("No department, channel, segment or region is known for these answers.")
+
+st.subheader("Why low scores were given")
+if loaded.dataset.has("surveys", "reason"):
+    reasons = reasons_over_time(answers, freq, survey_type=survey_type)
+    st.plotly_chart(
+        px.bar(
+            reasons, x="period", y="share", color="reason", hover_data=["count", "n"]
+        ).update_layout(yaxis_title="% of low scores", height=320, margin={"t": 10}),
+        key="loyalty.reasons",
+    )
+    download_rows(reasons, name="low_score_reasons", key="loyalty.reasons_rows")
+else:
+    st.caption("Needs surveys.reason.")
+if loaded.dataset.has("surveys", "callback_requested"):
+    callbacks = callback_requests(answers, freq, survey_type=survey_type)
+    figure = go.Figure(
+        go.Bar(x=callbacks["period"], y=callbacks["callbacks"], name="callback requests")
+    ).update_layout(title="Low scores asking for a callback", height=260, margin={"t": 40})
+    st.plotly_chart(figure, key="loyalty.callbacks")
+    download_rows(callbacks, name="callback_requests", key="loyalty.callback_rows")
+
+st.subheader("What customers wrote")
+if loaded.dataset.has("surveys", "comment"):
+    band_col, department_col, search_col = st.columns(3)
+    band = band_col.selectbox(
+        "Score band",
+        [None, *BANDS[survey_type]],
+        format_func=lambda b: "All" if b is None else b,
+        key="loyalty.band",
+    )
+    departments = sorted(in_range["department"].dropna().unique())
+    department = department_col.multiselect("Department", departments, key="loyalty.department")
+    search = search_col.text_input("Search the comments", key="loyalty.search")
+    comments = verbatims(
+        in_range,
+        band=band,
+        department=department or None,
+        search=search or None,
+        survey_type=survey_type,
+    )
+    st.caption(f"{len(comments):,} comments; e-mails, phone and card numbers are masked.")
+    st.dataframe(comments.head(500), hide_index=True, key="loyalty.verbatims")
+    download_rows(comments, name="verbatims", key="loyalty.verbatim_rows")
+else:
+    st.caption("Needs surveys.comment.")
+
+unavailable = [k for k in SURVEY_METRICS if k not in available]
+for missing in unavailable:
+    unavailable_tile(missing, loaded.dataset.missing(METRICS[missing].requires))

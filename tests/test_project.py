@@ -89,3 +89,23 @@ def test_code_passes_the_linter_and_formatter():
         [*ruff, "format", "--check", *folders], cwd=ROOT, capture_output=True, text=True
     )
     assert form.returncode == 0, form.stdout
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from data_connectors.settings import SETTINGS
+
+    undocumented = [s.name for s in SETTINGS if f"| `{s.name}` |" not in README]
+    assert undocumented == []
+
+
+def test_unknown_settings_are_refused(tmp_path):
+    import pytest
+
+    from data_connectors.settings import load_settings
+
+    path = tmp_path / "loyalty_lens.toml"
+    path.write_text("min_group_sise = 10\n")
+    with pytest.raises(ValueError, match="unknown setting.*min_group_sise"):
+        load_settings(path)
+    path.write_text("min_group_size = 10\n")
+    assert load_settings(path)["min_group_size"] == 10

@@ -27,6 +27,9 @@ navigation = st.navigation(
                 "../pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
             ),
             st.Page("../pages/loyalty.py", title="Loyalty", icon=":material/favorite:"),
+            st.Page(
+                "../pages/service_quality.py", title="Service quality", icon=":material/speed:"
+            ),
         ],
         "Data": [
             st.Page("../pages/data_sources.py", title="Data sources", icon=":material/database:"),

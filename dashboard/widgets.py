@@ -12,7 +12,13 @@ from analysis.kpis import KpiComparison
 from analysis.results import ChangeResult
 from data_connectors.validation import ValidationReport
 
-_UNIT_FORMATS = {"points": "{:+.1f}", "percent": "{:.1f}%", "score": "{:.2f}", "count": "{:,.0f}"}
+_UNIT_FORMATS = {
+    "points": "{:+.1f}",
+    "percent": "{:.1f}%",
+    "score": "{:.2f}",
+    "count": "{:,.0f}",
+    "seconds": "{:,.0f} s",
+}
 _CHANGE_FORMATS = {
     "points": "{:+.1f} pts",
     "percent": "{:+.1f} pp",

@@ -36,6 +36,7 @@ CHROMIUM_FLAGS = [
 PAGES = {
     "": "Overview",
     "loyalty": "Loyalty",
+    "service_quality": "Service quality",
     "data_sources": "Data sources",
     "uploads": "Upload exports",
 }

@@ -10,6 +10,7 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = {
     "overview": "../pages/overview.py",
     "loyalty": "../pages/loyalty.py",
+    "service_quality": "../pages/service_quality.py",
     "data_sources": "../pages/data_sources.py",
     "uploads": "../pages/uploads.py",
 }

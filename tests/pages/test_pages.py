@@ -50,6 +50,7 @@ def test_every_page_runs_without_exception(app_env, page):
     titles = {
         "overview": "Overview",
         "loyalty": "Loyalty",
+        "service_quality": "Service quality",
         "data_sources": "Data sources",
         "uploads": "Upload exports",
     }

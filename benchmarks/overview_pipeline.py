@@ -9,31 +9,17 @@ above). Run it before and after a change that touches the data path.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pandas as pd
+from timing import timed
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from analysis.kpis import overview_kpis, survey_trend  # noqa: E402
-from analysis.periods import previous_period  # noqa: E402
-from analysis.views import survey_context, ticket_context  # noqa: E402
-from data_connectors.demo import build_database  # noqa: E402
-from data_connectors.sql import read_dataset  # noqa: E402
-
-T = TypeVar("T")
-
-
-def timed(label: str, work: Callable[[], T]) -> T:
-    start = time.perf_counter()
-    result = work()
-    print(f"{label:<34} {time.perf_counter() - start:8.2f} s", flush=True)
-    return result
+from analysis.kpis import Tables, overview_kpis, survey_trend
+from analysis.periods import previous_period
+from analysis.views import survey_context, ticket_context
+from data_connectors.demo import build_database
+from data_connectors.sql import read_dataset
 
 
 def main() -> None:
@@ -71,7 +57,7 @@ def main() -> None:
         )
         timed(
             "overview KPIs (6 tiles + changes)",
-            lambda: overview_kpis(dataset.customers, tickets, surveys, start, end),
+            lambda: overview_kpis(Tables(dataset.customers, tickets, surveys), start, end),
         )
         timed(
             "monthly NPS and CSI trends",

@@ -22,8 +22,9 @@ from analysis.loyalty import (
 )
 from analysis.rates import DEFAULT_CONFIDENCE, GARWOOD_METHOD, WILSON_METHOD
 from analysis.results import Estimate
+from analysis.service import IMMEDIATE_RESPONSE_SECONDS, ORDER_STATISTIC_METHOD
 
-Unit = Literal["points", "percent", "score", "count"]
+Unit = Literal["points", "percent", "score", "count", "seconds"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class MetricDefinition:
         Equal to the ``method`` of the :class:`Estimate` the metric function returns.
     higher_is_better : bool
         Direction of improvement (for deltas and colours).
-    unit : {"points", "percent", "score", "count"}
+    unit : {"points", "percent", "score", "count", "seconds"}
     requires : tuple of (table, column)
         Canonical columns the metric needs (see ``data_connectors.schema``).
     """
@@ -70,6 +71,180 @@ _NPS_QUESTION = f"How likely are you to recommend us? ({NPS_RANGE[0]}–{NPS_RAN
 _CSAT_QUESTION = f"How satisfied are you? ({CSAT_RANGE[0]}–{CSAT_RANGE[1]})"
 _CES_QUESTION = (
     f"How much effort did it take? ({CES_RANGE[0]}–{CES_RANGE[1]}, lower means less effort)"
+)
+
+_RESPONSE = (("tickets", "created_at"), ("tickets", "first_response_at"))
+_RESOLUTION = (("tickets", "created_at"), ("tickets", "resolved_at"))
+_NEGATIVE = (
+    "Tickets with {what} stamped before creation (clock errors: counted and listed, "
+    "never averaged in)"
+)
+
+#: Service metrics (:mod:`analysis.service`). ``sla`` is the headline figure of
+#: :func:`analysis.service.first_tier_compliance`: each channel group's first tier.
+_SERVICE_DEFINITIONS = (
+    MetricDefinition(
+        key="sla",
+        name="SLA compliance",
+        question="Was the contact answered within its channel's first speed standard?",
+        formula=(
+            "Contacts answered within their channel group's first tier (voice/chat: 30 s; "
+            "e-mail: 2 h, by default) ÷ decidable contacts, in percent, all judged channels "
+            "together. Late: answered after the time, abandoned, resolved without a recorded "
+            "response, or unanswered and already older than the time."
+        ),
+        denominator=(
+            "Contacts of judged channels answered in time or late (created in the period)."
+        ),
+        excluded=(
+            "Unanswered contacts younger than the time (not yet decidable), responses stamped "
+            "before creation, contacts without a creation time, channels without a standard."
+        ),
+        interval_method=WILSON_METHOD,
+        higher_is_better=True,
+        unit="percent",
+        requires=(
+            ("tickets", "created_at"),
+            ("tickets", "channel"),
+            ("tickets", "first_response_at"),
+        ),
+    ),
+    MetricDefinition(
+        key="fcr",
+        name="First-contact resolution",
+        question="Was the contact resolved at the first contact?",
+        formula=(
+            "Handled contacts with first_contact_resolved = true ÷ handled contacts, in percent."
+        ),
+        denominator="Handled contacts (not abandoned) whose flag is known.",
+        excluded=(
+            "Handled contacts with a missing flag; abandoned contacts are outside the denominator."
+        ),
+        interval_method=WILSON_METHOD,
+        higher_is_better=True,
+        unit="percent",
+        requires=(("tickets", "first_contact_resolved"),),
+    ),
+    MetricDefinition(
+        key="reopen_rate",
+        name="Reopen rate",
+        question="Was the resolved ticket reopened?",
+        formula="Resolved tickets reopened at least once ÷ resolved tickets, in percent.",
+        denominator="Tickets with a resolution time and a known reopen count.",
+        excluded=(
+            "Resolved tickets with a missing reopen count; unresolved tickets are outside "
+            "the denominator."
+        ),
+        interval_method=WILSON_METHOD,
+        higher_is_better=False,
+        unit="percent",
+        requires=(("tickets", "resolved_at"), ("tickets", "reopens")),
+    ),
+    MetricDefinition(
+        key="transfer_rate",
+        name="Transfer rate",
+        question="Was the contact reassigned to another agent or group?",
+        formula="Handled contacts with at least one transfer ÷ handled contacts, in percent.",
+        denominator="Handled contacts (not abandoned) with a known transfer count.",
+        excluded=(
+            "Handled contacts with a missing count; abandoned contacts are outside the denominator."
+        ),
+        interval_method=WILSON_METHOD,
+        higher_is_better=False,
+        unit="percent",
+        requires=(("tickets", "transfers"),),
+    ),
+    MetricDefinition(
+        key="mean_transfers",
+        name="Transfers per contact",
+        question="How many times was the contact reassigned?",
+        formula="Mean number of transfers per handled contact.",
+        denominator="Handled contacts (not abandoned) with a known transfer count.",
+        excluded="Handled contacts with a missing count; abandoned contacts.",
+        interval_method=MEAN_METHOD,
+        higher_is_better=False,
+        unit="count",
+        requires=(("tickets", "transfers"),),
+    ),
+    MetricDefinition(
+        key="abandon_rate",
+        name="Abandoned contacts",
+        question="Did the customer leave before being answered?",
+        formula="Contacts abandoned ÷ contacts, in percent (voice and chat channels on the page).",
+        denominator="Contacts of the chosen channels with a known abandoned flag.",
+        excluded="Contacts with a missing flag.",
+        interval_method=WILSON_METHOD,
+        higher_is_better=False,
+        unit="percent",
+        requires=(("tickets", "abandoned"),),
+    ),
+    MetricDefinition(
+        key="immediate_response",
+        name="Immediate-response rate",
+        question=f"Was the contact answered within {IMMEDIATE_RESPONSE_SECONDS:g} seconds?",
+        formula=(
+            f"Contacts answered within {IMMEDIATE_RESPONSE_SECONDS:g} s ÷ decidable contacts, "
+            "in percent; abandoned, resolved-without-response and overdue unanswered "
+            "contacts count as not immediate."
+        ),
+        denominator="Contacts answered in time or late, every channel.",
+        excluded=(
+            "Unanswered contacts younger than the threshold, clock errors, contacts without "
+            "a creation time."
+        ),
+        interval_method=WILSON_METHOD,
+        higher_is_better=True,
+        unit="percent",
+        requires=_RESPONSE,
+    ),
+    MetricDefinition(
+        key="first_response_time",
+        name="First response time (median)",
+        question="How long until the customer got a first reply?",
+        formula="Median of first_response_at − created_at (p90 and mean shown beside it).",
+        denominator="Answered contacts with a non-negative response time.",
+        excluded=_NEGATIVE.format(what="the first response") + "; unanswered contacts.",
+        interval_method=ORDER_STATISTIC_METHOD,
+        higher_is_better=False,
+        unit="seconds",
+        requires=_RESPONSE,
+    ),
+    MetricDefinition(
+        key="resolution_time",
+        name="Resolution time (median)",
+        question="How long until the contact was resolved?",
+        formula="Median of resolved_at − created_at (p90 and mean shown beside it).",
+        denominator="Resolved tickets with a non-negative resolution time.",
+        excluded=_NEGATIVE.format(what="the resolution") + "; tickets still open.",
+        interval_method=ORDER_STATISTIC_METHOD,
+        higher_is_better=False,
+        unit="seconds",
+        requires=_RESOLUTION,
+    ),
+    MetricDefinition(
+        key="wait_time",
+        name="Wait time (median)",
+        question="How long did the customer wait in the queue?",
+        formula="Median of wait_seconds (p90 and mean shown beside it).",
+        denominator="Contacts with a recorded, non-negative wait.",
+        excluded="Missing or negative waits.",
+        interval_method=ORDER_STATISTIC_METHOD,
+        higher_is_better=False,
+        unit="seconds",
+        requires=(("tickets", "wait_seconds"),),
+    ),
+    MetricDefinition(
+        key="handle_time",
+        name="Handle time (median)",
+        question="How long did agents spend handling the contact?",
+        formula="Median of handle_seconds (p90 and mean shown beside it).",
+        denominator="Contacts with a recorded, non-negative handle time.",
+        excluded="Missing or negative handle times.",
+        interval_method=ORDER_STATISTIC_METHOD,
+        higher_is_better=False,
+        unit="seconds",
+        requires=(("tickets", "handle_seconds"),),
+    ),
 )
 
 METRICS: dict[str, MetricDefinition] = {
@@ -171,6 +346,7 @@ METRICS: dict[str, MetricDefinition] = {
             unit="percent",
             requires=(("customers", "signup_date"), ("customers", "churn_date")),
         ),
+        *_SERVICE_DEFINITIONS,
     )
 }
 

@@ -1120,6 +1120,38 @@ def _outcome_counts(
     return table.sort_values("_order", kind="stable").drop(columns="_order")
 
 
+def first_tier_compliance(
+    tickets: pd.DataFrame,
+    standards: ServiceStandards | None = None,
+    *,
+    as_of: DateLike | None = None,
+    calendar: BusinessCalendar | None = None,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> Estimate:
+    """Share of contacts answered within their channel group's FIRST speed tier, in percent.
+
+    The headline speed figure over every judged channel: voice/chat within 30 s, e-mail within
+    2 h by default. ``value = 100 · within / (within + late)`` summed over the channel groups,
+    each ticket judged against its group's first tier with the outcomes of :func:`sla_outcomes`
+    (same code path); not-yet-due, clock-error and undated tickets are excluded and counted;
+    channels without a standard are left out. Wilson score interval (Wilson 1927).
+    """
+    standards = ServiceStandards() if standards is None else standards
+    _require(tickets, _SLA_COLUMNS)
+    moment = _as_of(tickets, as_of)
+    counts = np.zeros(len(OUTCOMES), dtype=np.int64)
+    for _, _, codes in _judge(_narrow(tickets), standards, moment, calendar):
+        counts += np.bincount(codes[:, 0], minlength=len(OUTCOMES))
+    within, late = int(counts[OUTCOMES.index(WITHIN)]), int(counts[OUTCOMES.index(LATE)])
+    excluded = int(counts.sum()) - within - late
+    return _share(within, within + late, excluded, confidence, "contacts")
+
+
+def latest_stamp(tickets: pd.DataFrame) -> pd.Timestamp:
+    """The data's cut-off: the latest created/first-response/resolved time in ``tickets``."""
+    return _as_of(tickets, None)
+
+
 # ------------------------------------------------------------------------------------ rates
 
 

@@ -24,6 +24,7 @@ _CHANGE_FORMATS = {
     "percent": "{:+.1f} pp",
     "score": "{:+.2f}",
     "count": "{:+,.0f}",
+    "seconds": "{:+,.0f} s",
 }
 
 

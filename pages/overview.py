@@ -1,10 +1,13 @@
-"""Overview: the one-screen loyalty picture for executives."""
+"""Overview: the one-screen loyalty and service picture for executives."""
+
+from dataclasses import replace
 
 import streamlit as st
 
 from analysis.definitions import METRICS
 from analysis.kpis import OVERVIEW_KPIS, overview_kpis, survey_trend
 from analysis.periods import previous_period
+from analysis.service import ServiceStandards
 from dashboard import context, data
 from dashboard.charts import trend_with_band
 from dashboard.filters import coverage
@@ -19,13 +22,14 @@ days = (view.end - view.start).days + 1
 st.caption(
     f"{view.start:%d %b %Y} – {view.end:%d %b %Y} ({days} day{'s' if days != 1 else ''}), "
     f"compared with {before_start:%d %b %Y} – {before_end:%d %b %Y}. A change is marked "
-    "significant only when its 95% test rejects “no change”; otherwise it is within noise."
+    "significant only when its 95% test rejects “no change”; otherwise it is within noise. "
+    "Service tiles count the tickets created in each period (cohort view)."
 )
 
 available = tuple(k for k in OVERVIEW_KPIS if not loaded.dataset.missing(METRICS[k].requires))
-kpis = overview_kpis(
-    data.tables(view), view.start, view.end, available, data_start=coverage(loaded)[0]
-)
+standards = ServiceStandards.from_mapping(data.settings()["standards"])
+tables = replace(data.tables(view), standards=standards)
+kpis = overview_kpis(tables, view.start, view.end, available, data_start=coverage(loaded)[0])
 columns = st.columns(4)
 for index, key in enumerate(OVERVIEW_KPIS):
     with columns[index % 4]:

@@ -4,15 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import pytest
 
-from analysis import loyalty
+from analysis import loyalty, service
 from analysis.definitions import METRICS, MetricDefinition, explain
 from analysis.rates import churn_rate, count_of
 from analysis.results import Estimate
 from data_connectors.schema import SCORE_RANGES, TABLES
 
 pytestmark = pytest.mark.filterwarnings("ignore::analysis.results.SmallSampleWarning")
+
+_START = pd.Timestamp("2026-03-02 09:00:00")
+#: Three small tickets with every service column: enough for each service metric to run.
+_TICKETS = pd.DataFrame(
+    {
+        "created_at": [_START] * 3,
+        "channel": ["phone", "email", "chat"],
+        "first_response_at": [_START + pd.Timedelta(seconds=s) for s in (10, 7200, 45)],
+        "resolved_at": [_START + pd.Timedelta(minutes=m) for m in (5, 300, 20)],
+        "abandoned": pd.array([False, False, True], dtype="boolean"),
+        "first_contact_resolved": pd.array([True, False, None], dtype="boolean"),
+        "reopens": [0, 1, 0],
+        "transfers": [0, 2, 0],
+        "wait_seconds": [5.0, None, 30.0],
+        "handle_seconds": [300.0, 900.0, None],
+    }
+)
+
+
+def _median(measure: str) -> Estimate:
+    seconds, negative = service.durations(_TICKETS, measure)
+    return service.time_summary(seconds, negative=int(negative.sum())).median_estimate()
+
 
 #: How each registered metric is computed: the functions pages call.
 COMPUTE: dict[str, Callable[[], Estimate]] = {
@@ -23,11 +47,37 @@ COMPUTE: dict[str, Callable[[], Estimate]] = {
     "ces_low_effort": lambda: loyalty.ces([1, 4, 7]).low_effort_share(),
     "complaints": lambda: count_of([True, False, True]),
     "churn": lambda: churn_rate(["2023-01-01"], [None], "2024-01-01", "2024-01-31"),
+    "sla": lambda: service.first_tier_compliance(_TICKETS),
+    "fcr": lambda: service.fcr_rate(_TICKETS),
+    "reopen_rate": lambda: service.reopen_rate(_TICKETS),
+    "transfer_rate": lambda: service.transfer_rate(_TICKETS),
+    "mean_transfers": lambda: service.mean_transfers(_TICKETS),
+    "abandon_rate": lambda: service.abandon_rate(_TICKETS),
+    "immediate_response": lambda: service.immediate_response_rate(_TICKETS),
+    "first_response_time": lambda: service.response_time(_TICKETS).median_estimate(),
+    "resolution_time": lambda: service.resolution_time(_TICKETS).median_estimate(),
+    "wait_time": lambda: _median("wait"),
+    "handle_time": lambda: _median("handle"),
+}
+
+LOYALTY_KEYS = {"nps", "csi", "csat", "ces", "ces_low_effort", "complaints", "churn"}
+SERVICE_KEYS = {
+    "sla",
+    "fcr",
+    "reopen_rate",
+    "transfer_rate",
+    "mean_transfers",
+    "abandon_rate",
+    "immediate_response",
+    "first_response_time",
+    "resolution_time",
+    "wait_time",
+    "handle_time",
 }
 
 
 def test_registry_has_exactly_the_expected_metrics() -> None:
-    assert set(METRICS) == {"nps", "csi", "csat", "ces", "ces_low_effort", "complaints", "churn"}
+    assert set(METRICS) == LOYALTY_KEYS | SERVICE_KEYS
     assert set(COMPUTE) == set(METRICS)
     for key, metric in METRICS.items():
         assert isinstance(metric, MetricDefinition) and metric.key == key
@@ -51,7 +101,7 @@ def test_every_field_is_filled_in(key: str) -> None:
         metric.interval_method,
     ):
         assert text.strip()
-    assert metric.unit in {"points", "percent", "score", "count"}
+    assert metric.unit in {"points", "percent", "score", "count", "seconds"}
     assert metric.requires
 
 
@@ -65,6 +115,17 @@ def test_required_columns_named_in_the_brief() -> None:
     assert METRICS["nps"].requires == (("surveys", "survey_type"), ("surveys", "score"))
     assert METRICS["complaints"].requires == (("tickets", "is_complaint"),)
     assert METRICS["churn"].requires == (("customers", "signup_date"), ("customers", "churn_date"))
+    assert METRICS["first_response_time"].requires == (
+        ("tickets", "created_at"),
+        ("tickets", "first_response_at"),
+    )
+
+
+def test_sla_text_names_the_first_tiers_the_code_uses() -> None:
+    standards = service.ServiceStandards()
+    assert [group.tiers[0].label for group in standards.channel_standards] == ["30 s", "2 h"]
+    assert "30 s" in METRICS["sla"].formula and "2 h" in METRICS["sla"].formula
+    assert "first tier" in METRICS["sla"].formula
 
 
 def test_score_ranges_agree_with_the_schema() -> None:
@@ -86,7 +147,19 @@ def test_text_states_the_thresholds_the_code_uses() -> None:
 
 def test_direction_and_units() -> None:
     better_low = {key for key, metric in METRICS.items() if not metric.higher_is_better}
-    assert better_low == {"ces", "complaints", "churn"}
+    assert better_low == {
+        "ces",
+        "complaints",
+        "churn",
+        "reopen_rate",
+        "transfer_rate",
+        "mean_transfers",
+        "abandon_rate",
+        "first_response_time",
+        "resolution_time",
+        "wait_time",
+        "handle_time",
+    }
     assert {key: m.unit for key, m in METRICS.items()} == {
         "nps": "points",
         "csi": "score",
@@ -95,6 +168,17 @@ def test_direction_and_units() -> None:
         "ces_low_effort": "percent",
         "complaints": "count",
         "churn": "percent",
+        "sla": "percent",
+        "fcr": "percent",
+        "reopen_rate": "percent",
+        "transfer_rate": "percent",
+        "mean_transfers": "count",
+        "abandon_rate": "percent",
+        "immediate_response": "percent",
+        "first_response_time": "seconds",
+        "resolution_time": "seconds",
+        "wait_time": "seconds",
+        "handle_time": "seconds",
     }
 
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.kpis import Tables, overview_kpis, survey_trend
+from analysis.kpis import OVERVIEW_KPIS, Tables, median_change, overview_kpis, survey_trend
 from analysis.rates import churn_change, count_change, proportion_change
 from analysis.views import Slice, apply_slice, survey_context, ticket_context
 
@@ -44,6 +44,10 @@ def test_count_change_matches_scipy_documented_e_test():
 def test_empty_side_gives_nan_change_not_significant():
     result = proportion_change(0, 0, 5, 10)
     assert math.isnan(result.change) and not result.significant
+
+
+#: The loyalty KPIs: the fixture of :func:`_tables` has no service columns.
+LOYALTY = tuple(k for k in OVERVIEW_KPIS if k not in {"sla", "fcr", "first_response_time"})
 
 
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -92,7 +96,9 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 def test_overview_kpis_hand_computed():
     customers, tickets, surveys = _tables()
-    kpis = overview_kpis(Tables(customers, tickets, surveys), "2026-03-01", "2026-03-31")
+    kpis = overview_kpis(
+        Tables(customers, tickets, surveys), "2026-03-01", "2026-03-31", keys=LOYALTY
+    )
     # March NPS answers 10, 3, 9, 8 → 2 promoters, 1 detractor of 4 → NPS 25.
     assert kpis["nps"].current.value == pytest.approx(25.0)
     assert kpis["nps"].current.n == 4
@@ -175,7 +181,9 @@ def test_churn_under_a_department_filter_counts_customers_served_before_the_peri
         survey_context(surveys, tickets, customers),
         Slice({"department": ("Billing",)}),
     )
-    kpis = overview_kpis(Tables(*sliced, served_only=True), "2026-03-01", "2026-03-31")
+    kpis = overview_kpis(
+        Tables(*sliced, served_only=True), "2026-03-01", "2026-03-31", keys=LOYALTY
+    )
     assert (kpis["churn"].current.value, kpis["churn"].current.n) == (0.0, 1)
     assert kpis["churn"].previous.n == 0  # nobody had been served by Billing before 29 Jan
 
@@ -183,7 +191,11 @@ def test_churn_under_a_department_filter_counts_customers_served_before_the_peri
 def test_no_comparison_when_the_previous_period_is_before_the_data():
     customers, tickets, surveys = _tables()
     kpis = overview_kpis(
-        Tables(customers, tickets, surveys), "2026-03-01", "2026-03-31", data_start="2026-02-05"
+        Tables(customers, tickets, surveys),
+        "2026-03-01",
+        "2026-03-31",
+        keys=LOYALTY,
+        data_start="2026-02-05",
     )
     assert kpis["nps"].previous is None and kpis["nps"].change is None
     assert "starts before the data" in kpis["nps"].note
@@ -200,3 +212,110 @@ def test_complaint_change_from_zero_can_be_significant():
 def test_slice_rejects_unknown_dimension():
     with pytest.raises(ValueError, match="unknown filter dimension"):
         Slice({"agent": ("Agent 001",)})
+
+
+# ------------------------------------------------------------------------- service KPIs
+
+
+def _service_tickets() -> pd.DataFrame:
+    """February: phone answered in 10 s and 20 s, e-mail in 1 h, a phone created 10 s before
+    midnight on 28 Feb never answered. March: phone answered in 10, 40 and 20 s, a phone
+    abandoned, an e-mail answered in 3 h."""
+    day = pd.Timestamp
+    created = [
+        day("2026-02-10 09:00:00"),
+        day("2026-02-11 09:00:00"),
+        day("2026-02-12 09:00:00"),
+        day("2026-02-28 23:59:50"),
+        day("2026-03-10 09:00:00"),
+        day("2026-03-11 09:00:00"),
+        day("2026-03-12 09:00:00"),
+        day("2026-03-13 09:00:00"),
+        day("2026-03-14 09:00:00"),
+    ]
+    waits = [10, 20, 3600, None, 10, 40, 20, None, 3 * 3600]
+    return pd.DataFrame(
+        {
+            "ticket_id": [f"t{i}" for i in range(9)],
+            "created_at": created,
+            "channel": ["phone", "phone", "email", "phone", "phone", "phone", "chat", "phone"]
+            + ["email"],
+            "first_response_at": [
+                c + pd.Timedelta(seconds=w) if w is not None else pd.NaT
+                for c, w in zip(created, waits, strict=True)
+            ],
+            "resolved_at": pd.NaT,
+            "abandoned": pd.array([False] * 7 + [True, False], dtype="boolean"),
+            "first_contact_resolved": pd.array(
+                [True, True, False, None, True, False, True, None, None], dtype="boolean"
+            ),
+        }
+    )
+
+
+def test_service_kpis_hand_computed():
+    tickets = _service_tickets()
+    tables = Tables(pd.DataFrame(), tickets, pd.DataFrame())
+    kpis = overview_kpis(
+        tables, "2026-03-01", "2026-03-31", keys=("sla", "fcr", "first_response_time")
+    )
+    sla = kpis["sla"]
+    # March (first tiers 30 s / 2 h): 10 s, 20 s within; 40 s, abandoned, e-mail 3 h late → 2/5.
+    assert sla.current.value == pytest.approx(40.0) and sla.current.n == 5
+    # February: 10 s, 20 s, e-mail 1 h within; the unanswered phone is late because as_of is the
+    # latest stamp of the whole table (14 Mar), not of February → 3/4.
+    assert sla.previous.value == pytest.approx(75.0) and sla.previous.n == 4
+    # proportion_change(3, 4, 2, 5): Δ = −35 pp; pooled p̄ = 5/9,
+    # se = sqrt(5/9 · 4/9 · (1/4 + 1/5)) = 1/3, z = −0.35 / (1/3) = −1.05 → p = 0.293718.
+    assert sla.change.change == pytest.approx(-35.0)
+    assert sla.change.p_value == pytest.approx(0.293718, abs=1e-6)
+    assert not sla.change.significant
+    fcr = kpis["fcr"]
+    # March handled: t4 True, t5 False, t6 True, t8 missing (excluded); t7 abandoned → 2/3.
+    assert fcr.current.value == pytest.approx(200 / 3) and fcr.current.n == 3
+    assert fcr.current.excluded == 1
+    # February handled: t0 True, t1 True, t2 False, t3 missing → 2/3.
+    assert fcr.previous.value == pytest.approx(200 / 3)
+    assert fcr.change.change == pytest.approx(0.0)
+    response = kpis["first_response_time"]
+    # March answered: 10, 40, 20, 10800 s → median (20 + 40)/2 = 30; February 10, 20, 3600 → 20.
+    assert response.current.value == pytest.approx(30.0) and response.current.n == 4
+    assert response.previous.value == pytest.approx(20.0) and response.previous.n == 3
+    change = response.change
+    assert change.change == pytest.approx(10.0)
+    # Mood: pooled median 20; above it March 40, 10800 (2 of 4), February 3600 (1 of 3);
+    # table [[2, 1], [2, 2]], Yates-corrected χ² = 0 → p = 1
+    # (scipy.stats.median_test([10, 40, 20, 10800], [10, 20, 3600]).pvalue == 1.0).
+    assert change.p_value == pytest.approx(1.0)
+    assert math.isnan(change.ci_low)  # fewer than 6 on a side: no Bonett–Price interval
+    assert not change.significant
+
+
+def test_median_change_matches_bonett_price_published_example():
+    """Bonett & Price (2002) as implemented in statpsych::ci.median2 (reference example):
+    y1 = 32 39 26 35 43 27 40 37 34 29, y2 = 36 44 47 42 49 39 46 31 33 48 → median1 − median2
+    = −8.5, SE 4.316291, 95% CI [−16.95977, −0.04022524]. Mood by hand: pooled median 38;
+    above it 3 of y1, 7 of y2 → table [[3, 7], [7, 3]], Yates χ² = 20·(|9 − 49| − 10)² / 10⁴
+    = 1.8 → p = P(χ²₁ > 1.8) = 0.179712."""
+    y1 = [32, 39, 26, 35, 43, 27, 40, 37, 34, 29]
+    y2 = [36, 44, 47, 42, 49, 39, 46, 31, 33, 48]
+    with pytest.warns(UserWarning):
+        result = median_change(y2, y1)  # after − before = median(y1) − median(y2)
+    assert result.change == pytest.approx(-8.5)
+    assert (result.ci_low, result.ci_high) == pytest.approx((-16.95977, -0.04022524), abs=1e-5)
+    assert result.p_value == pytest.approx(0.179712, abs=1e-6)
+    assert not result.significant
+    assert (result.n_before, result.n_after) == (10, 10)
+
+
+def test_median_change_empty_side_and_bad_values():
+    with pytest.warns(UserWarning):
+        result = median_change([], [1.0, 2.0])
+    assert math.isnan(result.change) and not result.significant
+    with pytest.warns(UserWarning):
+        result = median_change([5.0, -1.0, float("nan")], [7.0])
+    assert result.n_before == 1 and result.change == pytest.approx(2.0)
+
+
+def test_service_kpis_follow_the_overview_loyalty_ones():
+    assert OVERVIEW_KPIS[-3:] == ("sla", "fcr", "first_response_time")

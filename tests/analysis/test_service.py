@@ -32,7 +32,9 @@ from analysis.service import (
     clock_errors,
     durations,
     fcr_rate,
+    first_tier_compliance,
     immediate_response_rate,
+    latest_stamp,
     mean_transfers,
     order_statistic_ranks,
     qa_scores,
@@ -926,3 +928,63 @@ def test_backlog_leaves_out_contacts_that_ended_without_a_resolution():
     table = backlog(tickets, "W")
     assert table[["received", "resolved", "open_at_end"]].iloc[0].tolist() == [2, 1, 1]
     assert table.attrs["ended_unresolved"] == 2
+
+
+# ------------------------------------------------------------------ first-tier compliance
+
+
+def _first_tier_tickets() -> pd.DataFrame:
+    """Four phone contacts answered in 10 s, 40 s, 20 s and one abandoned; an e-mail answered
+    in 3 h; a phone unanswered 10 s before the cut-off; a social contact (no standard)."""
+    start = pd.Timestamp("2026-03-02 09:00:00")
+    created = [start] * 6 + [pd.Timestamp("2026-03-02 12:59:50"), start]
+    answered = [10, 40, 20, None, None, 3 * 3600, None, 5]
+    return pd.DataFrame(
+        {
+            "created_at": created,
+            "channel": ["phone", "Phone ", "phone", "phone", "chat", "email", "phone", "social"],
+            "first_response_at": [
+                c + pd.Timedelta(seconds=a) if a is not None else pd.NaT
+                for c, a in zip(created, answered, strict=True)
+            ],
+            "resolved_at": [pd.NaT] * 4 + [start + pd.Timedelta(minutes=5)] + [pd.NaT] * 3,
+            "abandoned": pd.array([False, False, False, True] + [False] * 4, dtype="boolean"),
+        }
+    )
+
+
+def test_first_tier_compliance_hand_computed():
+    """Phone 10 s, 20 s within 30 s; 40 s late; abandoned late; chat resolved without a response
+    late; e-mail 3 h late on its FIRST tier (2 h) though within 12 h; the phone created 10 s
+    before as_of is not yet due (excluded); social has no standard → within 2 of 6 = 33.33 %.
+    Wilson by hand (z = 1.959964, p = 1/3, n = 6): centre (1/3 + z²/12) / (1 + z²/6) = 0.398389,
+    half-width z·sqrt(p(1−p)/6 + z²/144) / (1 + z²/6) = 0.301618 → [9.6771 %, 70.0007 %]."""
+    tickets = _first_tier_tickets()
+    estimate = first_tier_compliance(tickets, as_of="2026-03-02 13:00:00")
+    assert estimate.value == pytest.approx(100 / 3)
+    assert (estimate.n, estimate.excluded) == (6, 1)
+    assert (estimate.ci_low, estimate.ci_high) == pytest.approx((9.6771, 70.0007), abs=1e-3)
+    assert estimate.method == WILSON_METHOD
+
+
+def test_first_tier_compliance_four_phones_is_half():
+    """The 4 phone contacts alone: 10 s, 40 s, 20 s, abandoned → within 2 of 4 = 50 %."""
+    tickets = _first_tier_tickets().iloc[:4]
+    assert first_tier_compliance(tickets).value == pytest.approx(50.0)
+
+
+def test_first_tier_compliance_agrees_with_sla_outcomes_and_edge_cases():
+    tickets = _first_tier_tickets()
+    outcomes = sla_outcomes(tickets, as_of="2026-03-02 13:00:00")
+    first = outcomes.loc[outcomes["tier"].isin(["30 s", "2 h"])]["outcome"]
+    assert (first == "within").sum() == 2 and first.isin(["within", "late"]).sum() == 6
+    with pytest.warns(EmptyDataWarning):
+        empty = first_tier_compliance(tickets.iloc[:0])
+    assert empty.n == 0 and math.isnan(empty.value)
+    with pytest.raises(ValueError, match="abandoned"):
+        first_tier_compliance(tickets.drop(columns="abandoned"))
+
+
+def test_latest_stamp_is_the_latest_of_any_ticket_time():
+    tickets = _first_tier_tickets()
+    assert latest_stamp(tickets) == pd.Timestamp("2026-03-02 12:59:50")

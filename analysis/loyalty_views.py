@@ -47,7 +47,7 @@ from analysis.loyalty import (
 )
 from analysis.periods import FREQUENCIES
 from analysis.privacy import mask_personal_data
-from analysis.rates import DEFAULT_CONFIDENCE, as_days, wilson_interval
+from analysis.rates import DEFAULT_CONFIDENCE, DateLike, as_days, wilson_interval
 
 #: Scale of each survey type.
 SCALES: dict[str, tuple[int, int]] = {"nps": NPS_RANGE, "csat": CSAT_RANGE, "ces": CES_RANGE}
@@ -493,3 +493,39 @@ def detractor_chart(surveys: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     chart = laney_p_chart(grouped["sum"].astype(int), grouped["size"].astype(int))
     chart.index.name = "period"
     return chart
+
+
+#: Columns shown for the answers behind a chart's point or a table's row.
+BEHIND_COLUMNS = (
+    "response_id",
+    "responded_at",
+    "survey_type",
+    "score",
+    "band",
+    "department",
+    "channel",
+    "segment",
+    "region",
+    "reason",
+    "comment",
+)
+
+
+def answers_behind(
+    surveys: pd.DataFrame,
+    survey_type: str,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+) -> pd.DataFrame:
+    """The answers of ``survey_type`` behind a point or a row (given within ``[start, end]``
+    when given), newest first, with their score band and the comment masked."""
+    _check_type(survey_type, allow_none=False)
+    chosen = surveys.loc[surveys["survey_type"] == survey_type]
+    if start is not None and end is not None:
+        day = chosen["responded_at"].dt.normalize()
+        chosen = chosen.loc[(day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end))]
+    chosen = chosen.assign(band=score_bands(chosen))
+    if "comment" in chosen:
+        chosen = chosen.assign(comment=mask_personal_data(chosen["comment"]).to_numpy())
+    columns = [c for c in BEHIND_COLUMNS if c in chosen.columns]
+    return chosen.sort_values("responded_at", ascending=False)[columns].reset_index(drop=True)

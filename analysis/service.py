@@ -1425,6 +1425,32 @@ def ended_without_resolution(tickets: pd.DataFrame) -> pd.Series:
     return unresolved & (abandoned | final)
 
 
+#: Columns shown for the contacts behind a table row.
+BEHIND_COLUMNS = (
+    "ticket_id",
+    "created_at",
+    "channel",
+    "department",
+    "team",
+    "status",
+    "first_response_at",
+    "resolved_at",
+    "transfers",
+    "reopens",
+)
+
+
+def tickets_behind(
+    tickets: pd.DataFrame, measure: str, calendar: BusinessCalendar | None = None
+) -> pd.DataFrame:
+    """The contacts behind a row of :func:`time_table`: their fields, the ``seconds`` of
+    ``measure`` and whether that time is a ``clock_error``, slowest first."""
+    seconds, negative = durations(tickets, measure, calendar=calendar)
+    columns = [c for c in BEHIND_COLUMNS if c in tickets.columns]
+    rows = tickets[columns].assign(seconds=seconds.to_numpy(), clock_error=negative)
+    return rows.sort_values("seconds", ascending=False, na_position="last").reset_index(drop=True)
+
+
 # -------------------------------------------------------------------------------- QA scores
 
 #: Columns of :func:`qa_scores` (``group`` is the criterion) and of :func:`breakdown`.

@@ -1,12 +1,15 @@
 """Loyalty: NPS, CSI / CSAT and CES in depth — trends, composition, segments, reasons, verbatims."""
 
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.control import complaint_chart
 from analysis.definitions import METRICS
 from analysis.kpis import SURVEY_METRICS, in_period, overview_kpis, survey_trend
 from analysis.loyalty_views import (
+    answers_behind,
     callback_requests,
     composition_over_time,
     detractor_chart,
@@ -88,8 +91,18 @@ with trend:
     series = survey_trend(answers, key, freq)
     figure = trend_with_band(series, title=f"{METRICS[key].name} over time", y_title=LABELS[key])
     figure.add_vrect(x0=view.start, x1=view.end, fillcolor="grey", opacity=0.08, line_width=0)
-    st.plotly_chart(figure, key="loyalty.trend")
+    picked = st.plotly_chart(
+        figure, key="loyalty.trend", on_select="rerun", selection_mode="points"
+    )
     download_rows(series, name=f"{key}_trend", key="loyalty.trend_rows")
+points = [p for p in picked.selection.points if p.get("curve_number") == 1] if picked else []
+if points:
+    chosen = pd.Timestamp(points[0]["x"])
+    period_end = chosen + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(days=1)
+    behind = answers_behind(answers, survey_type, chosen, period_end)
+    st.markdown(f"**The {len(behind):,} answers behind {chosen:%d %b %Y}** (click another point)")
+    st.dataframe(behind, hide_index=True, key="loyalty.trend_drill")
+    download_rows(behind, name=f"{key}_{chosen:%Y-%m-%d}_answers", key="loyalty.trend_drill_rows")
 
 if survey_type == "nps":
     st.subheader("Promoters, passives and detractors")
@@ -126,6 +139,18 @@ if survey_type == "nps":
     )
     download_rows(chart, name="detractor_control_chart", key="loyalty.control_rows")
 
+if loaded.dataset.has("tickets", "is_complaint"):
+    st.subheader("Are complaints per contact out of control?")
+    complaints = complaint_chart(view.tickets, "MS").reset_index()
+    st.plotly_chart(
+        control_chart(complaints, value="p", percent=True), key="loyalty.complaint_control"
+    )
+    st.caption(
+        f"Laney p′ chart of the share of contacts that are complaints (σz = "
+        f"{complaints['sigma_z'].iloc[0]:.2f}); red months are outside the limits."
+    )
+    download_rows(complaints, name="complaint_control_chart", key="loyalty.complaint_rows")
+
 st.subheader("Score distribution in the period")
 distribution = score_distribution(in_range, survey_type)
 st.plotly_chart(
@@ -149,12 +174,14 @@ if dimensions:
     )
     min_n = int(data.settings()["min_group_size"])
     table = segment_table(in_range, key, by, min_n=min_n)
-    st.dataframe(
+    picked_rows = st.dataframe(
         table.style.apply(
             lambda row: ["color: #9aa3ab" if row["too_small"] else "" for _ in row], axis=1
         ),
         hide_index=True,
         key="loyalty.segments",
+        on_select="rerun",
+        selection_mode="single-row",
         column_config={
             "value": st.column_config.NumberColumn(LABELS[key], format="%.1f"),
             "ci_low": st.column_config.NumberColumn("95% CI low", format="%.1f"),
@@ -173,6 +200,12 @@ if dimensions:
         "answers: shown, not ranked or tested."
     )
     download_rows(table, name=f"{key}_by_{by}", key="loyalty.segment_rows")
+    if picked_rows.selection.rows:
+        group = table.iloc[picked_rows.selection.rows[0]]["group"]
+        behind = answers_behind(in_range.loc[in_range[by] == group], survey_type)
+        st.markdown(f"**The {len(behind):,} answers behind {by} “{group}”** (select a row)")
+        st.dataframe(behind, hide_index=True, key="loyalty.segment_drill")
+        download_rows(behind, name=f"{key}_{by}_{group}_answers", key="loyalty.segment_drill_rows")
 else:
     st.caption("No department, channel, segment or region is known for these answers.")
 

@@ -138,23 +138,27 @@ if dataset.has("tickets", "first_response_at") and dataset.has("tickets", "chann
 else:
     st.caption("Needs tickets.first_response_at and tickets.channel.")
 
-st.subheader("First response and resolution times")
+st.subheader("First response, resolution, wait and handle times")
 if by not in view.tickets or not view.tickets[by].notna().any():
     st.caption(f"Needs tickets.{by}.")
 else:
     for measure, column, title in (
         ("response", "first_response_at", "First response"),
         ("resolution", "resolved_at", "Resolution"),
+        ("wait", "wait_seconds", "Wait"),
+        ("handle", "handle_seconds", "Handle"),
     ):
         if not dataset.has("tickets", column):
             st.caption(f"{title}: needs tickets.{column}.")
             continue
         table = service.time_table(tickets, by, measure, calendar=calendar, min_n=min_n)
         st.markdown(f"**{title} time by {by}** (minutes)")
-        st.dataframe(
+        picked = st.dataframe(
             table.assign(**{c: table[c] / 60 for c in MINUTE_COLUMNS}),
             hide_index=True,
             key=f"service.time_{measure}",
+            on_select="rerun",
+            selection_mode="single-row",
             column_config={
                 name: st.column_config.NumberColumn(label, format="%.1f")
                 for name, label in MINUTE_COLUMNS.items()
@@ -164,6 +168,14 @@ else:
         download_rows(  # in seconds, as computed
             table, name=f"{measure}_seconds_by_{by}", key=f"service.time_{measure}_rows"
         )
+        if picked.selection.rows:
+            group = table.iloc[picked.selection.rows[0]]["group"]
+            behind = service.tickets_behind(tickets.loc[tickets[by] == group], measure, calendar)
+            st.markdown(f"**The {len(behind):,} contacts behind {by} “{group}”** (select a row)")
+            st.dataframe(behind, hide_index=True, key=f"service.time_{measure}_drill")
+            download_rows(
+                behind, name=f"{measure}_{by}_{group}", key=f"service.time_{measure}_drill_rows"
+            )
     seconds = service.response_seconds(tickets, calendar=calendar)
     answered = tickets.assign(minutes=seconds / 60).dropna(subset=["minutes"])
     if not answered.empty:

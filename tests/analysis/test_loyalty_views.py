@@ -355,3 +355,23 @@ def test_verbatims_with_a_duplicated_index():
     table = verbatims(comments, band="low")
     assert table["response_id"].tolist() == ["R8", "R4", "R3"]
     assert table["comment"].tolist()[0] == "mail me: [email]"
+
+
+def test_answers_behind_a_point_are_those_of_its_period_newest_first():
+    from analysis.loyalty_views import answers_behind
+
+    surveys = pd.DataFrame(
+        {
+            "response_id": ["a", "b", "c", "d"],
+            "responded_at": pd.to_datetime(
+                ["2024-01-31 23:00", "2024-02-01 08:00", "2024-02-29 10:00", "2024-03-01 00:00"]
+            ),
+            "survey_type": ["nps", "nps", "nps", "csat"],
+            "score": [10.0, 3.0, 8.0, 5.0],
+            "comment": [None, "call me at +7 912 345-67-89", "fine", None],
+        }
+    )
+    behind = answers_behind(surveys, "nps", "2024-02-01", "2024-02-29")
+    assert behind["response_id"].tolist() == ["c", "b"]
+    assert behind["band"].tolist() == ["passive", "detractor"]
+    assert "912" not in behind.loc[1, "comment"]

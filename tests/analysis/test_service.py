@@ -988,3 +988,21 @@ def test_first_tier_compliance_agrees_with_sla_outcomes_and_edge_cases():
 def test_latest_stamp_is_the_latest_of_any_ticket_time():
     tickets = _first_tier_tickets()
     assert latest_stamp(tickets) == pd.Timestamp("2026-03-02 12:59:50")
+
+
+def test_tickets_behind_a_row_are_slowest_first_with_clock_errors_marked():
+    from analysis.service import tickets_behind
+
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["a", "b", "c"],
+            "created_at": pd.to_datetime(["2024-01-01 10:00"] * 3),
+            "first_response_at": pd.to_datetime(
+                ["2024-01-01 10:05", "2024-01-01 09:59", "2024-01-01 11:00"]
+            ),
+        }
+    )
+    behind = tickets_behind(tickets, "response")
+    assert behind["ticket_id"].tolist() == ["c", "a", "b"]
+    assert behind["seconds"].tolist()[:2] == [3600.0, 300.0]
+    assert behind["clock_error"].tolist() == [False, False, True]

@@ -48,8 +48,8 @@ def kpi_tile(kpi: KpiComparison, *, period_label: str) -> None:
     definition = METRICS[kpi.key]
     current, change = kpi.current, kpi.change
     delta, description, color = None, None, "off"
-    if change is None:
-        description = "no earlier data to compare"
+    if change is None:  # a note says why there is no comparison; none asked for: say nothing
+        description = "no earlier data to compare" if kpi.note else None
     elif not math.isnan(change.change):
         delta = _CHANGE_FORMATS[definition.unit].format(change.change)
         if change.significant:

@@ -153,7 +153,7 @@ if loaded.dataset.has("tickets", "is_complaint"):
 
 st.subheader("Score distribution in the period")
 distribution = score_distribution(in_range, survey_type)
-st.plotly_chart(
+picked_bar = st.plotly_chart(
     px.bar(
         distribution,
         x="score",
@@ -163,7 +163,14 @@ st.plotly_chart(
         color_discrete_map=BAND_COLORS,
     ).update_layout(height=280, margin={"t": 10}),
     key="loyalty.distribution",
+    on_select="rerun",
+    selection_mode="points",
 )
+if picked_bar.selection.points:
+    score = float(picked_bar.selection.points[0]["x"])
+    behind = answers_behind(in_range.loc[in_range["score"] == score], survey_type)
+    st.markdown(f"**The {len(behind):,} answers scoring {score:g}** (click another bar)")
+    st.dataframe(behind, hide_index=True, key="loyalty.distribution_drill")
 download_rows(distribution, name=f"{survey_type}_distribution", key="loyalty.distribution_rows")
 
 st.subheader("By group")

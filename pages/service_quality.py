@@ -7,11 +7,13 @@ import streamlit as st
 
 from analysis import service
 from analysis.calendar import BusinessCalendar
+from analysis.definitions import METRICS
+from analysis.kpis import KpiComparison
 from analysis.results import Estimate
 from dashboard import context, data
 from dashboard.charts import LINE_COLOR
 from dashboard.filters import coverage
-from dashboard.widgets import download_rows
+from dashboard.widgets import download_rows, kpi_tile, unavailable_tile
 
 BASES = {
     "Created in the period (cohort)": "created",
@@ -57,62 +59,32 @@ period = (view.start, view.end)
 tickets = service.select_basis(view.tickets, basis, period)
 
 
-def rate_tile(label: str, estimate: Estimate, column: str, *, help_text: str) -> None:
-    """A bordered tile for a share with its interval and n, or the column it needs."""
-    with st.container(border=True):
-        if not dataset.has("tickets", column):
-            st.markdown(f"**{label}**")
-            st.caption(f"Not available: needs tickets.{column}.")
-            return
-        value = "—" if estimate.is_empty else f"{estimate.value:.1f}%"
-        st.metric(label, value, help=help_text)
-        if not estimate.is_empty:
-            st.caption(
-                f"95% CI {estimate.ci_low:.1f} – {estimate.ci_high:.1f}% · n = {estimate.n:,}"
-            )
+def rate_tile(key: str, estimate: Estimate) -> None:
+    """The metric's tile (value, interval, n, definition), or the columns it would need."""
+    missing = dataset.missing(METRICS[key].requires)
+    if missing:
+        unavailable_tile(key, missing)
+    else:
+        kpi_tile(KpiComparison(key, estimate, None, None), period_label="")
 
 
-tiles = st.columns(5)
-with tiles[0]:
-    rate_tile(
-        "First-contact resolution",
-        service.fcr_rate(tickets),
-        "first_contact_resolved",
-        help_text="Share of resolved contacts solved at the first contact.",
-    )
-with tiles[1]:
-    rate_tile(
-        "Reopened",
-        service.reopen_rate(tickets),
-        "reopens",
-        help_text="Share of resolved contacts reopened at least once.",
-    )
-with tiles[2]:
-    rate_tile(
-        "Transferred",
-        service.transfer_rate(tickets),
-        "transfers",
-        help_text="Share of contacts passed to another agent or group at least once.",
-    )
-with tiles[3]:
-    rate_tile(
-        "Abandoned (voice/chat)",
-        service.abandon_rate(tickets, channels=standards.voice_chat_channels),
-        "abandoned",
-        help_text="Share of queued contacts whose customer left before being answered.",
-    )
-with tiles[4]:
-    rate_tile(
-        f"Answered within {int(standards.immediate_response_seconds)} s",
-        service.immediate_response_rate(
-            tickets,
-            within_seconds=standards.immediate_response_seconds,
-            as_of=as_of,
-            calendar=calendar,
-        ),
-        "first_response_at",
-        help_text="Share of contacts answered immediately, every channel.",
-    )
+voice_chat = standards.voice_chat_channels
+immediate = service.immediate_response_rate(
+    tickets, within_seconds=standards.immediate_response_seconds, as_of=as_of, calendar=calendar
+)
+for column, (key, estimate) in zip(
+    st.columns(5),
+    [
+        ("fcr", service.fcr_rate(tickets)),
+        ("reopen_rate", service.reopen_rate(tickets)),
+        ("transfer_rate", service.transfer_rate(tickets)),
+        ("abandon_rate", service.abandon_rate(tickets, channels=voice_chat)),
+        ("immediate_response", immediate),
+    ],
+    strict=True,
+):
+    with column:
+        rate_tile(key, estimate)
 
 st.subheader("Speed against the standards")
 if dataset.has("tickets", "first_response_at") and dataset.has("tickets", "channel"):
@@ -202,7 +174,17 @@ figure = go.Figure(
 )
 figure.update_layout(barmode="group", height=300, margin={"t": 10})
 figure.add_vrect(x0=view.start, x1=view.end, fillcolor="grey", opacity=0.08, line_width=0)
-st.plotly_chart(figure, key="service.backlog")
+picked_week = st.plotly_chart(
+    figure, key="service.backlog", on_select="rerun", selection_mode="points"
+)
+if picked_week.selection.points:
+    week = pd.Timestamp(picked_week.selection.points[0]["x"])
+    created = view.tickets["created_at"]
+    in_week = view.tickets.loc[(created >= week) & (created < week + pd.Timedelta(days=7))]
+    behind = service.tickets_behind(in_week, "resolution", calendar)
+    st.markdown(f"**The {len(behind):,} contacts received in the week of {week:%d %b %Y}**")
+    st.dataframe(behind, hide_index=True, key="service.backlog_drill")
+    download_rows(behind, name=f"contacts_week_{week:%Y-%m-%d}", key="service.backlog_drill_rows")
 st.caption(
     f"{flow.attrs['ended_unresolved']:,} contacts ended without a resolution time (abandoned or "
     "closed unsolved): they are not counted as open."

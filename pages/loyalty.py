@@ -13,6 +13,7 @@ from analysis.loyalty_views import (
     callback_requests,
     composition_over_time,
     detractor_chart,
+    low_score_mask,
     reasons_over_time,
     score_distribution,
     verbatims,
@@ -45,6 +46,32 @@ BANDS = {
     "csat": ["low", "neutral", "high"],
     "ces": ["low", "neutral", "high"],
 }
+
+
+def period_drill(
+    picked: object, rows: pd.DataFrame, key: str, period: str, *, curves: set[int] | None = None
+) -> None:
+    """The answers behind a clicked period of a chart (``period``: its frequency), with a CSV.
+
+    ``curves`` limits which traces count (e.g. the line, not its interval band).
+    """
+    points = [
+        point
+        for point in (picked.selection.points if picked else [])
+        if curves is None or point.get("curve_number") in curves
+    ]
+    if not points:
+        return
+    start = pd.Timestamp(points[0]["x"]).normalize()
+    end = start + pd.tseries.frequencies.to_offset(period) - pd.Timedelta(days=1)
+    behind = answers_behind(rows, survey_type, start, end)
+    st.markdown(
+        f"**The {len(behind):,} answers behind {start:%d %b %Y} – {end:%d %b %Y}** "
+        "(click another point)"
+    )
+    st.dataframe(behind, hide_index=True, key=key)
+    download_rows(behind, name=f"answers_{start:%Y-%m-%d}", key=f"{key}_rows")
+
 
 view = context.require_view()
 loaded = context.get().loaded
@@ -95,14 +122,7 @@ with trend:
         figure, key="loyalty.trend", on_select="rerun", selection_mode="points"
     )
     download_rows(series, name=f"{key}_trend", key="loyalty.trend_rows")
-points = [p for p in picked.selection.points if p.get("curve_number") == 1] if picked else []
-if points:
-    chosen = pd.Timestamp(points[0]["x"])
-    period_end = chosen + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(days=1)
-    behind = answers_behind(answers, survey_type, chosen, period_end)
-    st.markdown(f"**The {len(behind):,} answers behind {chosen:%d %b %Y}** (click another point)")
-    st.dataframe(behind, hide_index=True, key="loyalty.trend_drill")
-    download_rows(behind, name=f"{key}_{chosen:%Y-%m-%d}_answers", key="loyalty.trend_drill_rows")
+period_drill(picked, answers, "loyalty.trend_drill", freq, curves={1})
 
 if survey_type == "nps":
     st.subheader("Promoters, passives and detractors")
@@ -113,7 +133,7 @@ if survey_type == "nps":
         var_name="group",
         value_name="share",
     )
-    st.plotly_chart(
+    picked_area = st.plotly_chart(
         px.area(
             shares,
             x="period",
@@ -127,11 +147,20 @@ if survey_type == "nps":
             },
         ).update_layout(yaxis_title="% of answers", height=300, margin={"t": 10}),
         key="loyalty.composition",
+        on_select="rerun",
+        selection_mode="points",
     )
     download_rows(composition, name="nps_composition", key="loyalty.composition_rows")
+    period_drill(picked_area, answers, "loyalty.composition_drill", freq)
     st.subheader("Is the share of detractors out of control?")
     chart = detractor_chart(answers, "MS").reset_index()
-    st.plotly_chart(control_chart(chart, value="p", percent=True), key="loyalty.control")
+    picked_month = st.plotly_chart(
+        control_chart(chart, value="p", percent=True),
+        key="loyalty.control",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    period_drill(picked_month, answers, "loyalty.control_drill", "MS", curves={3})
     st.caption(
         f"Laney p′ chart: limits widened by σz = {chart['sigma_z'].iloc[0]:.2f} for the "
         "month-to-month variation a plain p-chart ignores (Laney 2002). Red points are months "
@@ -219,12 +248,16 @@ else:
 st.subheader("Why low scores were given")
 if loaded.dataset.has("surveys", "reason"):
     reasons = reasons_over_time(answers, freq, survey_type=survey_type)
-    st.plotly_chart(
+    picked_reason = st.plotly_chart(
         px.bar(
             reasons, x="period", y="share", color="reason", hover_data=["count", "n"]
         ).update_layout(yaxis_title="% of low scores", height=320, margin={"t": 10}),
         key="loyalty.reasons",
+        on_select="rerun",
+        selection_mode="points",
     )
+    low_scores = answers.loc[low_score_mask(answers)]
+    period_drill(picked_reason, low_scores, "loyalty.reasons_drill", freq)
     download_rows(reasons, name="low_score_reasons", key="loyalty.reasons_rows")
 else:
     st.caption("Needs surveys.reason.")

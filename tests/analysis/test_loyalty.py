@@ -356,3 +356,15 @@ def test_adjusted_wald_interval_literal_worked_example() -> None:
     result = nps([10] * 5 + [7] * 3 + [3] * 2)
     assert result.value == pytest.approx(30.0)
     assert (result.ci_low, result.ci_high) == pytest.approx((-19.0506, 65.2045), abs=1e-3)
+
+
+def test_nps_standard_error_matches_a_published_rule_of_thumb() -> None:
+    """Engelhardt (2016), "Net Promoter Score Confidence Intervals 2: Maths and Stats"
+    (CYBAEA, R-bloggers): with equal thirds of promoters, passives and detractors,
+    Var = p(1−p) + d(1−d) + 2pd = 2/3 per answer and the 95% interval is about 320/√n NPS
+    points wide (2 · 1.96 · 100 · sqrt(2/3 / n) = 320.1/√n)."""
+    n = 300
+    scores = [10] * (n // 3) + [8] * (n // 3) + [0] * (n // 3)
+    width = 2 * 1.959964 * 100 * nps_standard_error(scores)
+    assert width == pytest.approx(320.1 / n**0.5, rel=1e-3)
+    assert nps_variance(scores) == pytest.approx(2 / 3)

@@ -19,6 +19,7 @@ from analysis.loyalty_views import (
     verbatims,
 )
 from analysis.segments import per_customer, segment_table
+from analysis.service import tickets_behind
 from analysis.views import DIMENSIONS
 from dashboard import context, data
 from dashboard.charts import control_chart, trend_with_band
@@ -171,9 +172,25 @@ if survey_type == "nps":
 if loaded.dataset.has("tickets", "is_complaint"):
     st.subheader("Are complaints per contact out of control?")
     complaints = complaint_chart(view.tickets, "MS").reset_index()
-    st.plotly_chart(
-        control_chart(complaints, value="p", percent=True), key="loyalty.complaint_control"
+    picked_complaints = st.plotly_chart(
+        control_chart(complaints, value="p", percent=True),
+        key="loyalty.complaint_control",
+        on_select="rerun",
+        selection_mode="points",
     )
+    clicked = [p for p in picked_complaints.selection.points if p.get("curve_number") == 3]
+    if clicked:
+        month = pd.Timestamp(clicked[0]["x"]).normalize()
+        complained = in_period(
+            view.tickets.loc[view.tickets["is_complaint"].fillna(False).astype(bool)],
+            "created_at",
+            month,
+            month + pd.offsets.MonthEnd(0),
+        )
+        behind = tickets_behind(complained, "resolution")
+        st.markdown(f"**The {len(behind):,} complaints received in {month:%B %Y}**")
+        st.dataframe(behind, hide_index=True, key="loyalty.complaint_drill")
+        download_rows(behind, name=f"complaints_{month:%Y-%m}", key="loyalty.complaint_drill_rows")
     st.caption(
         f"Laney p′ chart of the share of contacts that are complaints (σz = "
         f"{complaints['sigma_z'].iloc[0]:.2f}); red months are outside the limits."

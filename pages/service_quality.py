@@ -148,14 +148,16 @@ else:
             download_rows(
                 behind, name=f"{measure}_{by}_{group}", key=f"service.time_{measure}_drill_rows"
             )
-    seconds = service.response_seconds(tickets, calendar=calendar)
-    answered = tickets.assign(minutes=seconds / 60).dropna(subset=["minutes"])
-    if not answered.empty:
-        figure = px.box(answered, x="minutes", y=by, log_x=True, points=False)
+    for measure, title in (("response", "First-response"), ("resolution", "Resolution")):
+        seconds, _ = service.durations(tickets, measure, calendar=calendar)
+        timed_rows = tickets.assign(minutes=seconds.to_numpy() / 60).dropna(subset=["minutes"])
+        if timed_rows.empty:
+            continue
+        figure = px.box(timed_rows, x="minutes", y=by, log_x=True, points=False)
         figure.update_layout(
-            title="First-response times (minutes, log scale)", height=300, margin={"t": 40}
+            title=f"{title} times (minutes, log scale)", height=300, margin={"t": 40}
         )
-        st.plotly_chart(figure, key="service.response_spread")
+        st.plotly_chart(figure, key=f"service.{measure}_spread")
 
 st.subheader("Received vs resolved")
 flow = service.backlog(view.tickets, "W", as_of=as_of)

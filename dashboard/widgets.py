@@ -129,3 +129,10 @@ def download_rows(frame: pd.DataFrame, *, name: str, key: str) -> None:
         icon=":material/download:",
         type="tertiary",
     )
+
+
+def rows_behind(title: str, rows: pd.DataFrame, *, key: str, name: str) -> None:
+    """The answers or contacts behind a clicked point, bar or row, with their CSV."""
+    st.markdown(f"**{title}**")
+    st.dataframe(rows, hide_index=True, key=key)
+    download_rows(rows, name=name, key=f"{key}_rows")

@@ -508,11 +508,17 @@ def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
         )
         with contextlib.suppress(pa.ArrowInvalid):  # a safe cast fails if a fraction is lost
             column = column.cast(coarse)
-    try:
+    if _castable_to_text(column.type):
         text = column.cast(pa.string())
-    except pa.ArrowNotImplementedError:  # nested and binary types: Python's own text
+    else:  # nested and binary types: Python's own text
         text = pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
     return pd.Series(text.to_pandas(), dtype="str")
+
+
+def _castable_to_text(kind: pa.DataType) -> bool:
+    """Whether Arrow casts ``kind`` to text itself (it does not for nested or binary types)."""
+    binary = (pa.types.is_binary, pa.types.is_large_binary, pa.types.is_fixed_size_binary)
+    return not (pa.types.is_nested(kind) or any(test(kind) for test in binary))
 
 
 # ------------------------------------------------------------------------------------ common

@@ -24,7 +24,7 @@ from analysis.views import DIMENSIONS
 from dashboard import context, data
 from dashboard.charts import control_chart, trend_with_band
 from dashboard.filters import coverage
-from dashboard.widgets import download_rows, kpi_tile, unavailable_tile
+from dashboard.widgets import download_rows, kpi_tile, rows_behind, unavailable_tile
 
 FREQUENCIES = {"Week": "W", "Month": "MS", "Quarter": "QS"}
 BAND_COLORS = {
@@ -66,12 +66,12 @@ def period_drill(
     start = pd.Timestamp(points[0]["x"]).normalize()
     end = start + pd.tseries.frequencies.to_offset(period) - pd.Timedelta(days=1)
     behind = answers_behind(rows, survey_type, start, end)
-    st.markdown(
-        f"**The {len(behind):,} answers behind {start:%d %b %Y} – {end:%d %b %Y}** "
-        "(click another point)"
+    rows_behind(
+        f"The {len(behind):,} answers behind {start:%d %b %Y} – {end:%d %b %Y}",
+        behind,
+        key=key,
+        name=f"answers_{start:%Y-%m-%d}",
     )
-    st.dataframe(behind, hide_index=True, key=key)
-    download_rows(behind, name=f"answers_{start:%Y-%m-%d}", key=f"{key}_rows")
 
 
 view = context.require_view()
@@ -188,9 +188,12 @@ if loaded.dataset.has("tickets", "is_complaint"):
             month + pd.offsets.MonthEnd(0),
         )
         behind = tickets_behind(complained, "resolution")
-        st.markdown(f"**The {len(behind):,} complaints received in {month:%B %Y}**")
-        st.dataframe(behind, hide_index=True, key="loyalty.complaint_drill")
-        download_rows(behind, name=f"complaints_{month:%Y-%m}", key="loyalty.complaint_drill_rows")
+        rows_behind(
+            f"The {len(behind):,} complaints received in {month:%B %Y}",
+            behind,
+            key="loyalty.complaint_drill",
+            name=f"complaints_{month:%Y-%m}",
+        )
     st.caption(
         f"Laney p′ chart of the share of contacts that are complaints (σz = "
         f"{complaints['sigma_z'].iloc[0]:.2f}); red months are outside the limits."
@@ -215,8 +218,12 @@ picked_bar = st.plotly_chart(
 if picked_bar.selection.points:
     score = float(picked_bar.selection.points[0]["x"])
     behind = answers_behind(in_range.loc[in_range["score"] == score], survey_type)
-    st.markdown(f"**The {len(behind):,} answers scoring {score:g}** (click another bar)")
-    st.dataframe(behind, hide_index=True, key="loyalty.distribution_drill")
+    rows_behind(
+        f"The {len(behind):,} answers scoring {score:g}",
+        behind,
+        key="loyalty.distribution_drill",
+        name=f"{survey_type}_score_{score:g}_answers",
+    )
 download_rows(distribution, name=f"{survey_type}_distribution", key="loyalty.distribution_rows")
 
 st.subheader("By group")
@@ -256,9 +263,12 @@ if dimensions:
     if picked_rows.selection.rows:
         group = table.iloc[picked_rows.selection.rows[0]]["group"]
         behind = answers_behind(in_range.loc[in_range[by] == group], survey_type)
-        st.markdown(f"**The {len(behind):,} answers behind {by} “{group}”** (select a row)")
-        st.dataframe(behind, hide_index=True, key="loyalty.segment_drill")
-        download_rows(behind, name=f"{key}_{by}_{group}_answers", key="loyalty.segment_drill_rows")
+        rows_behind(
+            f"The {len(behind):,} answers behind {by} “{group}”",
+            behind,
+            key="loyalty.segment_drill",
+            name=f"{key}_{by}_{group}_answers",
+        )
 else:
     st.caption("No department, channel, segment or region is known for these answers.")
 

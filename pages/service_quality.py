@@ -13,7 +13,7 @@ from analysis.results import Estimate
 from dashboard import context, data
 from dashboard.charts import LINE_COLOR
 from dashboard.filters import coverage
-from dashboard.widgets import download_rows, kpi_tile, unavailable_tile
+from dashboard.widgets import download_rows, kpi_tile, rows_behind, unavailable_tile
 
 BASES = {
     "Created in the period (cohort)": "created",
@@ -143,10 +143,11 @@ else:
         if picked.selection.rows:
             group = table.iloc[picked.selection.rows[0]]["group"]
             behind = service.tickets_behind(tickets.loc[tickets[by] == group], measure, calendar)
-            st.markdown(f"**The {len(behind):,} contacts behind {by} “{group}”** (select a row)")
-            st.dataframe(behind, hide_index=True, key=f"service.time_{measure}_drill")
-            download_rows(
-                behind, name=f"{measure}_{by}_{group}", key=f"service.time_{measure}_drill_rows"
+            rows_behind(
+                f"The {len(behind):,} contacts behind {by} “{group}”",
+                behind,
+                key=f"service.time_{measure}_drill",
+                name=f"{measure}_{by}_{group}",
             )
     for measure, title in (("response", "First-response"), ("resolution", "Resolution")):
         seconds, _ = service.durations(tickets, measure, calendar=calendar)
@@ -184,9 +185,12 @@ if picked_week.selection.points:
     created = view.tickets["created_at"]
     in_week = view.tickets.loc[(created >= week) & (created < week + pd.Timedelta(days=7))]
     behind = service.tickets_behind(in_week, "resolution", calendar)
-    st.markdown(f"**The {len(behind):,} contacts received in the week of {week:%d %b %Y}**")
-    st.dataframe(behind, hide_index=True, key="service.backlog_drill")
-    download_rows(behind, name=f"contacts_week_{week:%Y-%m-%d}", key="service.backlog_drill_rows")
+    rows_behind(
+        f"The {len(behind):,} contacts received in the week of {week:%d %b %Y}",
+        behind,
+        key="service.backlog_drill",
+        name=f"contacts_week_{week:%Y-%m-%d}",
+    )
 st.caption(
     f"{flow.attrs['ended_unresolved']:,} contacts ended without a resolution time (abandoned or "
     "closed unsolved): they are not counted as open."

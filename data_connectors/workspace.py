@@ -324,6 +324,29 @@ class Workspace:
         with connection, connection.begin():
             yield connection
 
+    @contextmanager
+    def transaction(self, action: str) -> Iterator[sa.Connection]:
+        """One transaction for the app's own records (committee actions, follow-ups, theme edits).
+
+        Any database failure inside it — a read-only file, a full disk, a lost server — rolls the
+        whole transaction back (what was saved before stays) and becomes a
+        :class:`DataSourceError` that names ``action`` ("save the action", …) and the reason.
+        """
+        try:
+            with self._begin() as connection:
+                yield connection
+        except sa.exc.DBAPIError as exc:
+            reason = database_reason(exc, make_url(self._url).password)
+            raise DataSourceError(
+                f"could not {action} in the workspace database {mask_url(self._url)}: {reason}; "
+                "nothing was changed"
+            ) from exc
+
+    def create_tables(self, metadata: sa.MetaData) -> None:
+        """Create the tables of ``metadata`` that are missing (modules keep their own tables)."""
+        with self.transaction("create the workspace tables") as connection:
+            metadata.create_all(connection)
+
     def _create(self) -> None:
         database = self._engine.url.database
         if self._engine.dialect.name == "sqlite" and database and database != ":memory:":

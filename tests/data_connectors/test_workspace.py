@@ -515,3 +515,45 @@ def test_unusable_workspace_urls_are_refused(url, message):
     with pytest.raises(DataSourceError, match=message) as raised:
         Workspace(url)
     assert "tiger" not in str(raised.value)
+
+
+def test_records_of_other_modules_get_their_own_tables_and_transactions(db_url):
+    notes = sa.MetaData()
+    table = sa.Table(
+        "test_notes",
+        notes,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("text", sa.Text),
+    )
+    workspace = Workspace.open(db_url)
+    workspace.create_tables(notes)
+    workspace.create_tables(notes)  # idempotent
+    with workspace.transaction("save a note") as connection:
+        connection.execute(sa.insert(table), [{"id": 1, "text": "kept"}])
+    with pytest.raises(DataSourceError, match=r"could not save a note in the workspace.*nothing"):
+        with workspace.transaction("save a note") as connection:
+            connection.execute(sa.insert(table), [{"id": 2, "text": "rolled back"}])
+            connection.execute(sa.insert(table), [{"id": 1, "text": "duplicate key"}])
+    with workspace.transaction("read the notes") as connection:
+        kept = connection.execute(sa.select(table.c.text).order_by(table.c.id)).scalars().all()
+    workspace.close()
+    assert kept == ["kept"]
+
+
+def test_a_read_only_workspace_file_gives_a_clear_message_and_keeps_what_was_saved(tmp_path):
+    path = tmp_path / "workspace.sqlite"
+    notes = sa.MetaData()
+    table = sa.Table("test_notes", notes, sa.Column("id", sa.Integer, primary_key=True))
+    workspace = Workspace.open(f"sqlite:///{path}")
+    workspace.create_tables(notes)
+    with workspace.transaction("save a note") as connection:
+        connection.execute(sa.insert(table), [{"id": 1}])
+    workspace.close()
+    # Opened read-only (as a read-only file is for a user other than root, who may write anyway).
+    workspace = Workspace(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(DataSourceError, match="could not save a note.*readonly.*nothing"):
+        with workspace.transaction("save a note") as connection:
+            connection.execute(sa.insert(table), [{"id": 2}])
+    with workspace.transaction("read the notes") as connection:
+        assert connection.execute(sa.select(table.c.id)).scalars().all() == [1]
+    workspace.close()

@@ -58,7 +58,7 @@ def period_drill(
     """
     points = [
         point
-        for point in (picked.selection.points if picked else [])
+        for point in (picked["selection"]["points"] if picked else [])
         if curves is None or point.get("curve_number") in curves
     ]
     if not points:
@@ -178,7 +178,7 @@ if loaded.dataset.has("tickets", "is_complaint"):
         on_select="rerun",
         selection_mode="points",
     )
-    clicked = [p for p in picked_complaints.selection.points if p.get("curve_number") == 3]
+    clicked = [p for p in picked_complaints["selection"]["points"] if p.get("curve_number") == 3]
     if clicked:
         month = pd.Timestamp(clicked[0]["x"]).normalize()
         complained = in_period(
@@ -215,8 +215,8 @@ picked_bar = st.plotly_chart(
     on_select="rerun",
     selection_mode="points",
 )
-if picked_bar.selection.points:
-    score = float(picked_bar.selection.points[0]["x"])
+if picked_bar["selection"]["points"]:
+    score = float(picked_bar["selection"]["points"][0]["x"])
     behind = answers_behind(in_range.loc[in_range["score"] == score], survey_type)
     rows_behind(
         f"The {len(behind):,} answers scoring {score:g}",
@@ -260,8 +260,8 @@ if dimensions:
         "answers: shown, not ranked or tested."
     )
     download_rows(table, name=f"{key}_by_{by}", key="loyalty.segment_rows")
-    if picked_rows.selection.rows:
-        group = table.iloc[picked_rows.selection.rows[0]]["group"]
+    if picked_rows["selection"]["rows"]:
+        group = table.iloc[picked_rows["selection"]["rows"][0]]["group"]
         behind = answers_behind(in_range.loc[in_range[by] == group], survey_type)
         rows_behind(
             f"The {len(behind):,} answers behind {by} “{group}”",
@@ -291,9 +291,20 @@ else:
 if loaded.dataset.has("surveys", "callback_requested"):
     callbacks = callback_requests(answers, freq, survey_type=survey_type)
     figure = go.Figure(
-        go.Bar(x=callbacks["period"], y=callbacks["callbacks"], name="callback requests")
+        go.Bar(
+            x=callbacks["period"],
+            y=callbacks["callbacks"],
+            name="callback requests",
+            customdata=callbacks[["n", "share", "ci_low", "ci_high"]],
+            hovertemplate="%{y} of %{customdata[0]} low scores (%{customdata[1]:.1f}%, "
+            "95% CI %{customdata[2]:.1f}–%{customdata[3]:.1f}%)<extra></extra>",
+        )
     ).update_layout(title="Low scores asking for a callback", height=260, margin={"t": 40})
-    st.plotly_chart(figure, key="loyalty.callbacks")
+    picked_callbacks = st.plotly_chart(
+        figure, key="loyalty.callbacks", on_select="rerun", selection_mode="points"
+    )
+    asked = answers.loc[low_score_mask(answers) & answers["callback_requested"].eq(True)]
+    period_drill(picked_callbacks, asked, "loyalty.callbacks_drill", freq)
     download_rows(callbacks, name="callback_requests", key="loyalty.callback_rows")
 
 st.subheader("What customers wrote")

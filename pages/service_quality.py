@@ -140,8 +140,8 @@ else:
         download_rows(  # in seconds, as computed
             table, name=f"{measure}_seconds_by_{by}", key=f"service.time_{measure}_rows"
         )
-        if picked.selection.rows:
-            group = table.iloc[picked.selection.rows[0]]["group"]
+        if picked["selection"]["rows"]:
+            group = table.iloc[picked["selection"]["rows"][0]]["group"]
             behind = service.tickets_behind(tickets.loc[tickets[by] == group], measure, calendar)
             rows_behind(
                 f"The {len(behind):,} contacts behind {by} “{group}”",
@@ -180,8 +180,8 @@ figure.add_vrect(x0=view.start, x1=view.end, fillcolor="grey", opacity=0.08, lin
 picked_week = st.plotly_chart(
     figure, key="service.backlog", on_select="rerun", selection_mode="points"
 )
-if picked_week.selection.points:
-    week = pd.Timestamp(picked_week.selection.points[0]["x"])
+if picked_week["selection"]["points"]:
+    week = pd.Timestamp(picked_week["selection"]["points"][0]["x"])
     created = view.tickets["created_at"]
     in_week = view.tickets.loc[(created >= week) & (created < week + pd.Timedelta(days=7))]
     behind = service.tickets_behind(in_week, "resolution", calendar)

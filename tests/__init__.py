@@ -1,0 +1,1 @@
+"""Loyalty Lens tests (a regular package, so no installed package named ``tests`` shadows it)."""

@@ -247,6 +247,98 @@ _SERVICE_DEFINITIONS = (
     ),
 )
 
+_FOLLOWED_UP = (("surveys", "survey_type"), ("surveys", "score"), ("surveys", "responded_at"))
+#: Closed-loop follow-up of low scores (:mod:`analysis.followup`).
+_FOLLOWUP_DEFINITIONS = (
+    MetricDefinition(
+        key="followup_within_target",
+        name="Contacted within target",
+        question="Was the customer who gave a low score (CSAT 1–2, NPS 0–6) contacted in time?",
+        formula=(
+            "Low scores whose first “contacted” or “resolved” mark was saved within the target "
+            "(followup_target_minutes, 60 by default) of the answer ÷ judged low scores, in "
+            "percent. Not contacted and older than the target counts as late."
+        ),
+        denominator="Low scores contacted in time or late.",
+        excluded=(
+            "Low scores not contacted and still younger than the target (not yet known), "
+            "given before the first follow-up mark was saved (not tracked), or with a mark "
+            "stamped before the answer (clock error)."
+        ),
+        interval_method=WILSON_METHOD,
+        higher_is_better=True,
+        unit="percent",
+        requires=_FOLLOWED_UP,
+    ),
+    MetricDefinition(
+        key="time_to_contact",
+        name="Time to contact (median)",
+        question="How long after a low score was the customer reached?",
+        formula=(
+            "Median of the first “contacted” or “resolved” mark's time − responded_at, over "
+            "the contacted low scores (p90 and mean shown beside it)."
+        ),
+        denominator="Judged low scores with a contact mark.",
+        excluded=(
+            "Low scores never contacted (see the share within target), not tracked, or with "
+            "a mark stamped before the answer."
+        ),
+        interval_method=ORDER_STATISTIC_METHOD,
+        higher_is_better=False,
+        unit="seconds",
+        requires=_FOLLOWED_UP,
+    ),
+)
+
+_COMPLAINT_FLAG = (("tickets", "is_complaint"),)
+#: The client committee's scorecard columns beyond the KPIs above (:mod:`analysis.committee`;
+#: its tests check that the 30- and 90-day windows named here are the ones the code uses).
+_COMMITTEE_DEFINITIONS = (
+    MetricDefinition(
+        key="complaints_per_1000",
+        name="Complaints per 1,000 contacts",
+        question="How many of the department's contacts were complaints?",
+        formula="1,000 × contacts with is_complaint = true ÷ contacts with a known flag.",
+        denominator="The department's contacts created in the month with a known flag.",
+        excluded="Contacts whose complaint flag is missing.",
+        interval_method=WILSON_METHOD,
+        higher_is_better=False,
+        unit="count",
+        requires=_COMPLAINT_FLAG,
+    ),
+    MetricDefinition(
+        key="nps_served",
+        name="NPS of customers served",
+        question=_NPS_QUESTION,
+        formula=(
+            "NPS of the answers given in the month by customers with a contact of the "
+            "department in the 90 days up to the month's last day; a customer served by two "
+            "departments counts for both."
+        ),
+        denominator="Valid NPS answers of those customers in the month.",
+        excluded=_invalid(NPS_RANGE),
+        interval_method=NPS_METHOD,
+        higher_is_better=True,
+        unit="points",
+        requires=(*_SURVEY, ("tickets", "department")),
+    ),
+    MetricDefinition(
+        key="repeat_complaints",
+        name="Repeat complaints",
+        question="Did the customer complain to the department again?",
+        formula=(
+            "Complaints whose customer complained to the same department in the 30 days "
+            "before ÷ the department's complaints, in percent."
+        ),
+        denominator="The department's complaints created in the month.",
+        excluded="Contacts whose complaint flag is missing.",
+        interval_method=WILSON_METHOD,
+        higher_is_better=False,
+        unit="percent",
+        requires=(*_COMPLAINT_FLAG, ("tickets", "customer_id")),
+    ),
+)
+
 METRICS: dict[str, MetricDefinition] = {
     d.key: d
     for d in (
@@ -346,7 +438,69 @@ METRICS: dict[str, MetricDefinition] = {
             unit="percent",
             requires=(("customers", "signup_date"), ("customers", "churn_date")),
         ),
+        MetricDefinition(
+            key="retention",
+            name="Retention",
+            question="Customers kept through the period.",
+            formula=(
+                "Customers at the start with no churn date within the period (start and end "
+                "dates included) ÷ customers at the start, in percent (100 − churn)."
+            ),
+            denominator=(
+                "Customers at the start: signed up before the first day and not churned before it."
+            ),
+            excluded=(
+                "Customers with a missing or invalid signup date, an invalid churn date, or a "
+                "churn date before the signup date."
+            ),
+            interval_method=WILSON_METHOD,
+            higher_is_better=True,
+            unit="percent",
+            requires=(("customers", "signup_date"), ("customers", "churn_date")),
+        ),
+        MetricDefinition(
+            key="referral_rate",
+            name="Referral rate",
+            question="New customers who came by referral.",
+            formula=(
+                "New customers with a referrer (referred_by set, or acquisition_channel "
+                "“referral”) ÷ all new customers, in percent."
+            ),
+            denominator="Customers who signed up within the period (start and end included).",
+            excluded="Customers with a missing or invalid signup date.",
+            interval_method=WILSON_METHOD,
+            higher_is_better=True,
+            unit="percent",
+            requires=(("customers", "signup_date"), ("customers", "referred_by")),
+        ),
+        MetricDefinition(
+            key="theme_recurrence",
+            name="Complaint recurrence",
+            question=(
+                "Did the customer complain about the same theme again within the window "
+                "(30 days by default, setting recurrence_days)?"
+            ),
+            formula=(
+                "Complaints followed by another complaint of the same customer on the same theme "
+                "within the window ÷ complaints whose whole window has passed, in percent."
+            ),
+            denominator="Themed complaints of the period whose window ends within the data.",
+            excluded=(
+                "Complaints too recent for their window to have passed (not yet decidable), "
+                "complaints without a theme, customer or creation time."
+            ),
+            interval_method=WILSON_METHOD,
+            higher_is_better=False,
+            unit="percent",
+            requires=(
+                ("tickets", "customer_id"),
+                ("tickets", "created_at"),
+                ("tickets", "is_complaint"),
+            ),
+        ),
         *_SERVICE_DEFINITIONS,
+        *_FOLLOWUP_DEFINITIONS,
+        *_COMMITTEE_DEFINITIONS,
     )
 }
 

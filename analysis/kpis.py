@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import loyalty, rates, service
+from analysis import loyalty, rates, referrals, retention, service
 from analysis.periods import by_period, previous_period
 from analysis.rates import DEFAULT_CONFIDENCE, DateLike, as_day, check_confidence
 from analysis.results import ChangeResult, Estimate, change_result, sample_warnings
@@ -30,6 +30,8 @@ OVERVIEW_KPIS = (
     "ces_low_effort",
     "complaints",
     "churn",
+    "retention",
+    "referral_rate",
     "sla",
     "fcr",
     "first_response_time",
@@ -158,6 +160,31 @@ def _compare_churn(tables: Tables, before: Period, now: Period) -> ChangeResult:
         _churn_counts(tables, now),
     )
     return rates.proportion_change(lost_before, n_before, lost_now, n_now)
+
+
+def _compare_retention(tables: Tables, before: Period, now: Period) -> ChangeResult:
+    """Retention change = −(churn change): the same counts, kept instead of lost."""
+    (lost_before, n_before), (lost_now, n_now) = (
+        _churn_counts(tables, before),
+        _churn_counts(tables, now),
+    )
+    return rates.proportion_change(n_before - lost_before, n_before, n_now - lost_now, n_now)
+
+
+def _referral_base(tables: Tables, period: Period) -> pd.DataFrame:
+    """New customers of a department or channel filter: those it served during the period."""
+    if not tables.served_only:
+        return tables.customers
+    served = in_period(tables.tickets, "created_at", *period)["customer_id"].unique()
+    return tables.customers.loc[tables.customers["customer_id"].isin(served)]
+
+
+def _compare_referrals(tables: Tables, before: Period, now: Period) -> ChangeResult:
+    (k_before, n_before), (k_now, n_now) = (
+        referrals.referral_counts(_referral_base(tables, before), *before),
+        referrals.referral_counts(_referral_base(tables, now), *now),
+    )
+    return rates.proportion_change(k_before, n_before, k_now, n_now)
 
 
 # ------------------------------------------------------------------------- service KPIs
@@ -294,6 +321,12 @@ KPIS: dict[str, Kpi] = {
     **{key: metric.kpi() for key, metric in SURVEY_METRICS.items()},
     "complaints": Kpi(lambda t, p: rates.count_of(_complaint_flags(t, p)), _compare_complaints),
     "churn": Kpi(_measure_churn, _compare_churn),
+    "retention": Kpi(
+        lambda t, p: retention.retention_estimate(_measure_churn(t, p)), _compare_retention
+    ),
+    "referral_rate": Kpi(
+        lambda t, p: referrals.referral_rate(_referral_base(t, p), *p), _compare_referrals
+    ),
     "sla": Kpi(_measure_sla, _share_change(_measure_sla)),
     "fcr": Kpi(_measure_fcr, _share_change(_measure_fcr)),
     "first_response_time": Kpi(_measure_first_response, _compare_first_response),

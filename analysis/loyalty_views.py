@@ -45,9 +45,9 @@ from analysis.loyalty import (
     PROMOTER_MIN,
     SATISFIED_MIN,
 )
-from analysis.periods import FREQUENCIES
+from analysis.periods import period_span, period_starts
 from analysis.privacy import mask_personal_data
-from analysis.rates import DEFAULT_CONFIDENCE, DateLike, as_days, wilson_interval
+from analysis.rates import DateLike, wilson_percent_columns
 
 #: Scale of each survey type.
 SCALES: dict[str, tuple[int, int]] = {"nps": NPS_RANGE, "csat": CSAT_RANGE, "ces": CES_RANGE}
@@ -170,39 +170,6 @@ def low_score_mask(surveys: pd.DataFrame) -> pd.Series:
     return pd.Series(position == 0, index=surveys.index)
 
 
-def _period_starts(timestamps: pd.Series, freq: str) -> pd.Series:
-    """First day of each row's period (NaT when undated), with the index of ``timestamps``."""
-    if freq not in FREQUENCIES:
-        raise ValueError(f"freq must be one of {sorted(FREQUENCIES)}, got {freq!r}")
-    days, _ = as_days(timestamps)
-    starts = days.dt.to_period(FREQUENCIES[freq]).dt.start_time
-    return pd.Series(starts.to_numpy(), index=timestamps.index)
-
-
-def _span(starts: pd.Series, freq: str) -> pd.DatetimeIndex:
-    """Every period start from the first to the last dated row (empty when none is dated)."""
-    dated = starts.dropna()
-    if dated.empty:
-        return pd.DatetimeIndex([], name="period")
-    code = FREQUENCIES[freq]
-    span = pd.period_range(dated.min().to_period(code), dated.max().to_period(code), freq=code)
-    return pd.DatetimeIndex(span.start_time, name="period")
-
-
-def _wilson_columns(
-    k: np.ndarray, n: np.ndarray, confidence: float = DEFAULT_CONFIDENCE
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Share (percent) and Wilson bounds (percent) for each (k, n); NaN where n = 0."""
-    share = np.full(len(k), math.nan)
-    low, high = share.copy(), share.copy()
-    for i, (successes, total) in enumerate(zip(k.astype(int), n.astype(int), strict=True)):
-        if total:
-            share[i] = 100 * successes / total
-            bounds = wilson_interval(int(successes), int(total), confidence)
-            low[i], high[i] = 100 * bounds[0], 100 * bounds[1]
-    return share, low, high
-
-
 # -------------------------------------------------------------------------------- the views
 
 
@@ -224,8 +191,8 @@ def composition_over_time(surveys: pd.DataFrame, freq: str = "MS") -> pd.DataFra
     """
     _require(surveys, REQUIRES["composition_over_time"])
     answers = surveys.loc[surveys["survey_type"] == "nps"]
-    starts = _period_starts(answers["responded_at"], freq)
-    span = _span(starts, freq)
+    starts = period_starts(answers["responded_at"], freq)
+    span = period_span(starts, freq)
     bands = score_bands(answers)
     dated = starts.notna()
     counts = (
@@ -316,8 +283,8 @@ def reasons_over_time(
     """
     _require(surveys, REQUIRES["reasons_over_time"])
     low = _low_answers(surveys, survey_type)
-    starts = _period_starts(low["responded_at"], freq)
-    span = _span(starts, freq)
+    starts = period_starts(low["responded_at"], freq)
+    span = period_span(starts, freq)
     reason = low["reason"].astype(object).where(low["reason"].notna(), None)
     reason = reason.map(lambda r: r.strip() if isinstance(r, str) else r)
     reason = reason.where(reason.notna() & (reason != ""), NO_REASON).astype(object)
@@ -330,7 +297,7 @@ def reasons_over_time(
     long.columns = ["period", "reason", "count"]
     long["n"] = long["period"].map(n).astype(int)
     long["count"] = long["count"].astype(int)
-    share, ci_low, ci_high = _wilson_columns(long["count"].to_numpy(), long["n"].to_numpy())
+    share, ci_low, ci_high = wilson_percent_columns(long["count"].to_numpy(), long["n"].to_numpy())
     long["share"], long["ci_low"], long["ci_high"] = share, ci_low, ci_high
     long["reason"] = long["reason"].astype(object)
     long.attrs["undated"] = int((~dated).sum())
@@ -360,8 +327,8 @@ def callback_requests(
     """
     _require(surveys, REQUIRES["callback_requests"])
     low = _low_answers(surveys, survey_type)
-    starts = _period_starts(low["responded_at"], freq)
-    span = _span(starts, freq)
+    starts = period_starts(low["responded_at"], freq)
+    span = period_span(starts, freq)
     flag = low["callback_requested"]
     known = flag.notna()
     present = flag[known]
@@ -378,7 +345,7 @@ def callback_requests(
     unknown = frame["known"].size().reindex(span, fill_value=0) - sums["known"]
     n = sums["known"].to_numpy(dtype=int)
     callbacks = sums["asked"].to_numpy(dtype=int)
-    share, ci_low, ci_high = _wilson_columns(callbacks, n)
+    share, ci_low, ci_high = wilson_percent_columns(callbacks, n)
     table = pd.DataFrame(
         {
             "period": span,
@@ -481,8 +448,8 @@ def detractor_chart(surveys: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     _require(surveys, REQUIRES["detractor_chart"])
     answers = surveys.loc[surveys["survey_type"] == "nps"]
     bands = score_bands(answers)
-    starts = _period_starts(answers["responded_at"], freq)
-    span = _span(starts, freq)
+    starts = period_starts(answers["responded_at"], freq)
+    span = period_span(starts, freq)
     use = starts.notna() & bands.notna()
     grouped = (
         pd.DataFrame({"period": starts[use], "detractor": bands[use] == "detractor"})

@@ -18,6 +18,25 @@ FREQUENCIES: dict[str, str] = {"W": "W-SUN", "MS": "M", "QS": "Q-DEC"}
 PERIOD_COLUMNS = ("period", "value", "ci_low", "ci_high", "n", "excluded")
 
 
+def period_starts(timestamps: pd.Series, freq: str) -> pd.Series:
+    """First day of each row's period (NaT when undated), with the index of ``timestamps``."""
+    if freq not in FREQUENCIES:
+        raise ValueError(f"freq must be one of {sorted(FREQUENCIES)}, got {freq!r}")
+    days, _ = as_days(timestamps)
+    starts = days.dt.to_period(FREQUENCIES[freq]).dt.start_time
+    return pd.Series(starts.to_numpy(), index=timestamps.index)
+
+
+def period_span(starts: pd.Series, freq: str) -> pd.DatetimeIndex:
+    """Every period start from the first to the last dated row (empty when none is dated)."""
+    dated = starts.dropna()
+    if dated.empty:
+        return pd.DatetimeIndex([], name="period")
+    code = FREQUENCIES[freq]
+    span = pd.period_range(dated.min().to_period(code), dated.max().to_period(code), freq=code)
+    return pd.DatetimeIndex(span.start_time, name="period")
+
+
 def previous_period(start: DateLike, end: DateLike) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The range of equal length just before ``[start, end]`` (both dates inclusive).
 

@@ -65,6 +65,24 @@ def wilson_interval(successes: int, n: int, confidence: float) -> tuple[float, f
     return float(ci.low), float(ci.high)
 
 
+def wilson_percent_columns(
+    k: np.ndarray, n: np.ndarray, confidence: float = DEFAULT_CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Share and :func:`wilson_interval` bounds, in percent, for each ``(k, n)``; NaN where n = 0.
+
+    One row of a table per (k, n): the per-period or per-group shares of the pages' tables.
+    """
+    k = np.asarray(k)
+    n = np.asarray(n)
+    bounds = np.array(
+        [wilson_interval(int(a), int(b), confidence) for a, b in zip(k, n, strict=True)],
+        dtype="float64",
+    ).reshape(-1, 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(n > 0, 100 * k / np.maximum(n, 1), math.nan)
+    return share, 100 * bounds[:, 0], 100 * bounds[:, 1]
+
+
 def share_difference(
     k: tuple[int, int], n: tuple[int, int], confidence: float
 ) -> tuple[float, tuple[float, float], float]:

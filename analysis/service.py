@@ -50,8 +50,10 @@ from analysis.rates import (
     as_day,
     check_confidence,
     wilson_interval,
+    wilson_percent_columns,
 )
 from analysis.results import SMALL_SAMPLE_N, Estimate, sample_warnings
+from analysis.retention import kaplan_meier
 
 #: Interval method of medians and p90s: order statistics X(r), X(s) chosen from the binomial
 #: distribution of the number of observations below the quantile.
@@ -975,19 +977,6 @@ def _verdicts(
         )
 
 
-def _wilson_columns(
-    k: np.ndarray, n: np.ndarray, confidence: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Percent share, Wilson low and high for each (k, n); NaN where n = 0."""
-    bounds = np.array(
-        [wilson_interval(int(a), int(b), confidence) for a, b in zip(k, n, strict=True)],
-        dtype="float64",
-    ).reshape(-1, 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(n > 0, 100 * k / np.maximum(n, 1), math.nan)
-    return share, 100 * bounds[:, 0], 100 * bounds[:, 1]
-
-
 def sla_compliance(
     tickets: pd.DataFrame,
     standards: ServiceStandards | None = None,
@@ -1054,7 +1043,7 @@ def sla_compliance(
     counts = _outcome_counts(judged, group_codes, labels, keep_empty=by is None)
     within, late = counts[WITHIN].to_numpy(), counts[LATE].to_numpy()
     n = within + late
-    share, low, high = _wilson_columns(within, n, confidence)
+    share, low, high = wilson_percent_columns(within, n, confidence)
     target = counts["target"].to_numpy(dtype="float64")
     table = counts[["group", "channel_group", "tier", "within_seconds", "target"]].copy()
     table["value"], table["ci_low"], table["ci_high"], table["n"] = share, low, high, n
@@ -1425,6 +1414,83 @@ def ended_without_resolution(tickets: pd.DataFrame) -> pd.Series:
     return unresolved & (abandoned | final)
 
 
+#: Columns of :func:`resolution_survival`, in order.
+SURVIVAL_COLUMNS = (
+    "group",
+    "median",
+    "ci_low",
+    "ci_high",
+    "resolved_median",
+    "n",
+    "resolved",
+    "open",
+    "excluded",
+    "too_small",
+)
+
+
+def resolution_survival(
+    tickets: pd.DataFrame,
+    by: str,
+    *,
+    as_of: pd.Timestamp,
+    calendar: BusinessCalendar | None = None,
+    confidence: float = DEFAULT_CONFIDENCE,
+    min_n: int = SMALL_SAMPLE_N,
+) -> pd.DataFrame:
+    """Median resolution time of a cohort counting its still-open tickets (Kaplan–Meier).
+
+    The median of resolved tickets alone is biased low on a recent cohort: the slow tickets are
+    the ones still open. Here each open ticket is a right-censored time, ``as_of − created_at``
+    (it took at least that long), and the median is read from the Kaplan–Meier curve of time to
+    resolution (:func:`analysis.retention.kaplan_meier`, R ``survfit``'s log interval; median
+    interval by Brookmeyer & Crowley 1982). The median is NaN while fewer than half of the
+    group's tickets are resolved: it is not known yet.
+
+    Left out and counted in ``excluded``: contacts that ended without a resolution
+    (:func:`ended_without_resolution`: no resolution will come), clock errors (resolved or
+    created after ``as_of``) and rows without a creation time or group.
+
+    Returns
+    -------
+    DataFrame
+        :data:`SURVIVAL_COLUMNS`, seconds, one row per group: ``median`` with ``ci_low``–
+        ``ci_high``; ``resolved_median`` the plain median of resolved tickets, for contrast;
+        ``n`` tickets used, of them ``resolved`` and ``open`` (censored).
+    """
+    check_confidence(confidence)
+    _require(tickets, ["created_at", "resolved_at", by])
+    created = _stamps(tickets, "created_at")
+    resolved_at = _stamps(tickets, "resolved_at")
+    now = pd.Series(pd.Timestamp(as_of), index=tickets.index).astype("datetime64[ns]")
+    is_open = resolved_at.isna() & ~ended_without_resolution(tickets)
+    end = resolved_at.where(resolved_at.notna(), now.where(is_open))
+    seconds, raw = _elapsed(created, end, calendar)
+    codes, labels = _group_codes(tickets, by)
+    usable = np.isfinite(seconds) & (raw >= 0) & (codes >= 0)
+    observed = resolved_at.notna().to_numpy()
+    rows = []
+    for code, group in enumerate(labels):
+        chosen = usable & (codes == code)
+        curve = kaplan_meier(seconds[chosen], observed[chosen], confidence=confidence)
+        done = seconds[chosen & observed]
+        rows.append(
+            (
+                group,
+                curve.median,
+                curve.median_ci_low,
+                curve.median_ci_high,
+                float(np.median(done)) if len(done) else math.nan,
+                curve.n,
+                curve.events,
+                curve.n - curve.events,
+                int(((codes == code) & ~usable).sum()),
+                curve.n < min_n,
+            )
+        )
+    return pd.DataFrame(rows, columns=list(SURVIVAL_COLUMNS))
+
+
 #: Columns shown for the contacts behind a table row.
 BEHIND_COLUMNS = (
     "ticket_id",
@@ -1717,7 +1783,9 @@ def _add_fcr(
     hits = known & flags.fillna(False).to_numpy(dtype=bool)
     n = np.bincount(codes[known], minlength=len(table))
     k = np.bincount(codes[hits], minlength=len(table))
-    table["fcr"], table["fcr_ci_low"], table["fcr_ci_high"] = _wilson_columns(k, n, confidence)
+    table["fcr"], table["fcr_ci_low"], table["fcr_ci_high"] = wilson_percent_columns(
+        k, n, confidence
+    )
     table["fcr_n"] = n
 
 
@@ -1743,7 +1811,9 @@ def _add_sla(
     sums = sums.reindex(table["group"].to_numpy(), fill_value=0)
     within = sums["within"].to_numpy(dtype=np.int64)
     n = sums["n"].to_numpy(dtype=np.int64)
-    table["sla"], table["sla_ci_low"], table["sla_ci_high"] = _wilson_columns(within, n, confidence)
+    table["sla"], table["sla_ci_low"], table["sla_ci_high"] = wilson_percent_columns(
+        within, n, confidence
+    )
     table["sla_n"] = n
     with np.errstate(invalid="ignore", divide="ignore"):
         table["sla_target"] = np.where(n > 0, sums["weighted"].to_numpy() / n, math.nan)

@@ -30,6 +30,21 @@ navigation = st.navigation(
             st.Page(
                 "../pages/service_quality.py", title="Service quality", icon=":material/speed:"
             ),
+            st.Page(
+                "../pages/complaint_themes.py", title="Complaint themes", icon=":material/topic:"
+            ),
+            st.Page("../pages/drivers.py", title="Drivers", icon=":material/troubleshoot:"),
+            st.Page(
+                "../pages/retention.py",
+                title="Retention & churn",
+                icon=":material/group_remove:",
+            ),
+        ],
+        "Committee": [
+            st.Page(
+                "../pages/client_committee.py", title="Client committee", icon=":material/groups:"
+            ),
+            st.Page("../pages/follow_up.py", title="Follow-up", icon=":material/call:"),
         ],
         "Data": [
             st.Page("../pages/data_sources.py", title="Data sources", icon=":material/database:"),

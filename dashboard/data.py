@@ -63,9 +63,10 @@ class Loaded:
     links: LinkReport | None = None  # how uploaded answers joined customers and tickets
 
 
-def _prepared(
+def prepared(
     dataset: Dataset, reports: dict[str, ValidationReport], links: LinkReport | None = None
 ) -> Loaded:
+    """The dataset with the context columns the filters need (also for scripts: benchmarks)."""
     return Loaded(
         dataset=dataset,
         reports=reports,
@@ -136,7 +137,7 @@ def _read_helpdesk(spec: SourceSpec) -> tuple[Dataset, ValidationReport]:
 def load(spec: SourceSpec, version: str) -> Loaded:
     """Read, validate and prepare the source's canonical tables (``version`` keys the cache)."""
     dataset, report = _read_helpdesk(spec)
-    return _prepared(dataset, {"Helpdesk database": report})
+    return prepared(dataset, {"Helpdesk database": report})
 
 
 @st.cache_resource
@@ -161,7 +162,7 @@ def load_uploads(version: str) -> Loaded:
     stored = workspace().read()
     uploads, links = _linked(stored, stored.customers, stored.tickets)
     dataset, report = combine([uploads])
-    return _prepared(dataset, {"Uploaded exports": report}, links)
+    return prepared(dataset, {"Uploaded exports": report}, links)
 
 
 @st.cache_resource(ttl=LOAD_TTL, max_entries=4, show_spinner="Combining the sources…")
@@ -174,7 +175,7 @@ def load_combined(spec: SourceSpec, version: str, uploads_version: str) -> Loade
     uploads, links = _linked(stored, customers, tickets)
     dataset, report = combine([helpdesk, uploads])
     reports = {"Helpdesk database": helpdesk_report, "Combined (references across sources)": report}
-    return _prepared(dataset, reports, links)
+    return prepared(dataset, reports, links)
 
 
 def current(spec: SourceSpec, choice: str = "helpdesk") -> Loaded:
@@ -206,10 +207,17 @@ def settings() -> dict:
 
 
 @st.cache_data(ttl=LOAD_TTL, max_entries=8, show_spinner="Preparing the committee's month…")
+def committee_base(_committee: CommitteeData, key: tuple, month: str) -> CommitteeMonth:
+    """The committee's month before actions (:func:`meeting_pack.month_base`; ``month``
+    "YYYY-MM"), cached by ``key``: what identifies the data (source, choice, data version)."""
+    return meeting_pack.month_base(_committee, pd.Timestamp(f"{month}-01"))
+
+
+@st.cache_data(ttl=LOAD_TTL, max_entries=8, show_spinner="Measuring the actions' effects…")
 def committee_month(
     _committee: CommitteeData, key: tuple, month: str, actions: pd.DataFrame, today: date
 ) -> CommitteeMonth:
-    """The committee's view of ``month`` ("YYYY-MM"; :func:`meeting_pack.committee_month`),
-    cached by ``key`` (what identifies the data: source, choice and data version), the month,
-    the action register and the day (due and overdue actions change with it)."""
-    return meeting_pack.committee_month(_committee, pd.Timestamp(f"{month}-01"), actions, today)
+    """:func:`committee_base` with the action register as of ``today``
+    (:func:`meeting_pack.with_actions`), cached also by the register and the day."""
+    base = committee_base(_committee, key, month)
+    return meeting_pack.with_actions(base, _committee, actions, today)

@@ -32,6 +32,11 @@ def format_value(value: float, unit: str) -> str:
     return "—" if math.isnan(value) else _UNIT_FORMATS[unit].format(value)
 
 
+def format_change(change: float, unit: str) -> str:
+    """A change in the metric's units ("+1.5 pp", "−0.08"); "—" when it is NaN."""
+    return "—" if math.isnan(change) else _CHANGE_FORMATS[unit].format(change)
+
+
 def _change_text(change: ChangeResult, unit: str, period_label: str) -> str:
     fmt = _CHANGE_FORMATS[unit]
     verdict = "significant" if change.significant else "within noise"

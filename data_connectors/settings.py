@@ -48,6 +48,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Opening hours for times counted in business hours (days, open, close, holidays); "
         "empty counts calendar time.",
     ),
+    Setting(
+        "driver_window_days",
+        90,
+        "Drivers page: days of service experience counted before each answer or snapshot.",
+    ),
+    Setting(
+        "driver_followup_days",
+        90,
+        "Drivers page: days after the snapshot in which churn (later retention) is looked for.",
+    ),
+    Setting(
+        "followup_target_minutes",
+        60,
+        "Low scores should be contacted within this many minutes of the answer (Follow-up page).",
+    ),
+    Setting(
+        "recurrence_days",
+        30,
+        "Complaint themes page: a complaint on the same theme by the same customer within this "
+        "many days counts as a recurrence.",
+    ),
 )
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}
 

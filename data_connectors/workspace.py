@@ -84,13 +84,15 @@ UPLOAD_COLUMNS = [
 ]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-#: Exact (binary) text comparison and full Unicode on MariaDB/MySQL; ignored elsewhere.
-_TABLE_OPTIONS = {
+#: Table options for every workspace table, also those other modules keep there (actions,
+#: follow-ups, theme edits): exact (binary) text comparison and full Unicode on MariaDB/MySQL.
+TABLE_OPTIONS = {
     f"{dialect}_{option}": value
     for dialect in ("mysql", "mariadb")
     for option, value in (("charset", "utf8mb4"), ("collate", "utf8mb4_bin"))
 }
-_TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+#: Timestamp type of the workspace: microseconds kept on MariaDB/MySQL too.
+TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 #: How SQLAlchemy stores a DateTime in SQLite (``sqlite.DATETIME``'s default storage format).
 _SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -101,7 +103,7 @@ META = sa.Table(
     METADATA,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text(), nullable=False),
-    **_TABLE_OPTIONS,
+    **TABLE_OPTIONS,
 )
 
 UPLOADS = sa.Table(
@@ -111,14 +113,14 @@ UPLOADS = sa.Table(
     sa.Column("file_name", sa.String(512), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("table_name", sa.String(32), nullable=False),
-    sa.Column("uploaded_at", _TIMESTAMP, nullable=False),
+    sa.Column("uploaded_at", TIMESTAMP, nullable=False),
     sa.Column("mapping_json", sa.Text(), nullable=False),
     sa.Column("rows_accepted", sa.Integer(), nullable=False),
     sa.Column("rows_rejected", sa.Integer(), nullable=False),
     sa.Column("note", sa.Text()),
     sa.UniqueConstraint("sha256", "table_name", name="uq_uploads_sha256_table"),
     sqlite_autoincrement=True,  # an id is never reused: a stale page cannot hit a newer upload
-    **_TABLE_OPTIONS,
+    **TABLE_OPTIONS,
 )
 
 SAVED_MAPPINGS = sa.Table(
@@ -128,9 +130,9 @@ SAVED_MAPPINGS = sa.Table(
     sa.Column("name", sa.String(MAPPING_NAME_LENGTH), nullable=False, unique=True),
     sa.Column("table_name", sa.String(32), nullable=False),
     sa.Column("mapping_json", sa.Text(), nullable=False),
-    sa.Column("created_at", _TIMESTAMP, nullable=False),
-    sa.Column("updated_at", _TIMESTAMP, nullable=False),
-    **_TABLE_OPTIONS,
+    sa.Column("created_at", TIMESTAMP, nullable=False),
+    sa.Column("updated_at", TIMESTAMP, nullable=False),
+    **TABLE_OPTIONS,
 )
 
 
@@ -139,7 +141,7 @@ def _workspace_table(canonical: sa.Table) -> sa.Table:
     columns = [
         sa.Column(
             column.name,
-            _TIMESTAMP if isinstance(column.type, sa.DateTime) else column.type,
+            TIMESTAMP if isinstance(column.type, sa.DateTime) else column.type,
             primary_key=column.primary_key,
             nullable=column.nullable,
         )
@@ -153,7 +155,7 @@ def _workspace_table(canonical: sa.Table) -> sa.Table:
         "upload_id", sa.Integer(), sa.ForeignKey(UPLOADS.c.id), nullable=False, index=True
     )
     return sa.Table(
-        canonical.name, METADATA, *columns, upload_id, *indexes, *unique, **_TABLE_OPTIONS
+        canonical.name, METADATA, *columns, upload_id, *indexes, *unique, **TABLE_OPTIONS
     )
 
 
@@ -220,7 +222,7 @@ def _on_duplicate_key(table: sa.Table, key: tuple[str, ...], columns: list[str])
     return statement.on_duplicate_key_update(changes)
 
 
-def _send(connection: sa.Connection, statement: sa.Insert, frame: pd.DataFrame) -> None:
+def send_rows(connection: sa.Connection, statement: sa.Insert, frame: pd.DataFrame) -> None:
     """The rows through SQLAlchemy's ``executemany``."""
     values = _column_values(frame)
     connection.execute(
@@ -244,7 +246,7 @@ class _Backend:
     """How one kind of database upserts (``upsert``) and receives rows (``send``)."""
 
     upsert: _Upsert
-    send: _Send = _send
+    send: _Send = send_rows
 
 
 #: Per SQLAlchemy dialect name; other databases are refused.
@@ -535,7 +537,7 @@ class Workspace:
         name = name.strip()
         if not name or len(name) > MAPPING_NAME_LENGTH:
             raise ValueError(f"a mapping name must have 1 to {MAPPING_NAME_LENGTH} characters")
-        now = _utc_now()
+        now = utc_now()
         values = {"table_name": mapping.table, "mapping_json": mapping.to_json(), "updated_at": now}
         with self._begin() as connection:
             if connection.execute(
@@ -592,7 +594,7 @@ def _check_rows(table: str, rows: pd.DataFrame) -> tuple[str, ...]:
     return key
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
     """Now in UTC, naive (as every workspace timestamp is stored)."""
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -633,7 +635,7 @@ def _read_table(connection: sa.Connection, name: str) -> pd.DataFrame:
 
 
 def _record_upload(connection: sa.Connection, **values: Any) -> Upload:
-    values["uploaded_at"] = _utc_now()
+    values["uploaded_at"] = utc_now()
     result = connection.execute(sa.insert(UPLOADS).values(values))
     return Upload(id=result.inserted_primary_key[0], **values)
 

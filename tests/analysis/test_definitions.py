@@ -7,10 +7,12 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from analysis import loyalty, service
+from analysis import committee, followup, loyalty, service, theme_views
 from analysis.definitions import METRICS, MetricDefinition, explain
-from analysis.rates import churn_rate, count_of
+from analysis.rates import churn_rate, count_of, proportion
+from analysis.referrals import referral_rate
 from analysis.results import Estimate
+from analysis.retention import retention_estimate
 from data_connectors.schema import SCORE_RANGES, TABLES
 
 pytestmark = pytest.mark.filterwarnings("ignore::analysis.results.SmallSampleWarning")
@@ -47,6 +49,23 @@ COMPUTE: dict[str, Callable[[], Estimate]] = {
     "ces_low_effort": lambda: loyalty.ces([1, 4, 7]).low_effort_share(),
     "complaints": lambda: count_of([True, False, True]),
     "churn": lambda: churn_rate(["2023-01-01"], [None], "2024-01-01", "2024-01-31"),
+    "retention": lambda: retention_estimate(
+        churn_rate(["2023-01-01"], [None], "2024-01-01", "2024-01-31")
+    ),
+    "referral_rate": lambda: referral_rate(
+        pd.DataFrame({"signup_date": ["2024-01-05"], "referred_by": ["c0"]}),
+        "2024-01-01",
+        "2024-01-31",
+    ),
+    "followup_within_target": lambda: followup.compliance(
+        pd.DataFrame({"outcome": [followup.WITHIN, followup.LATE, followup.NOT_DUE]})
+    ),
+    "time_to_contact": lambda: followup.contact_time(
+        pd.DataFrame({"outcome": [followup.WITHIN, followup.LATE], "contact_seconds": [60, 7200]})
+    ).median_estimate(),
+    "theme_recurrence": lambda: theme_views.recurrence_rate(
+        pd.DataFrame({"observable": [True, True, False], "recurred": [True, False, False]})
+    ),
     "sla": lambda: service.first_tier_compliance(_TICKETS),
     "fcr": lambda: service.fcr_rate(_TICKETS),
     "reopen_rate": lambda: service.reopen_rate(_TICKETS),
@@ -58,9 +77,16 @@ COMPUTE: dict[str, Callable[[], Estimate]] = {
     "resolution_time": lambda: service.resolution_time(_TICKETS).median_estimate(),
     "wait_time": lambda: _median("wait"),
     "handle_time": lambda: _median("handle"),
+    "complaints_per_1000": lambda: committee.per_thousand(proportion(2, 10)),
+    "nps_served": lambda: loyalty.nps([10, 9, 3]),
+    "repeat_complaints": lambda: proportion(1, 4),
 }
 
 LOYALTY_KEYS = {"nps", "csi", "csat", "ces", "ces_low_effort", "complaints", "churn"}
+RETENTION_KEYS = {"retention", "referral_rate"}
+FOLLOWUP_KEYS = {"followup_within_target", "time_to_contact"}
+THEME_KEYS = {"theme_recurrence"}
+COMMITTEE_KEYS = {"complaints_per_1000", "nps_served", "repeat_complaints"}
 SERVICE_KEYS = {
     "sla",
     "fcr",
@@ -77,7 +103,9 @@ SERVICE_KEYS = {
 
 
 def test_registry_has_exactly_the_expected_metrics() -> None:
-    assert set(METRICS) == LOYALTY_KEYS | SERVICE_KEYS
+    assert set(METRICS) == (
+        LOYALTY_KEYS | SERVICE_KEYS | RETENTION_KEYS | FOLLOWUP_KEYS | THEME_KEYS | COMMITTEE_KEYS
+    )
     assert set(COMPUTE) == set(METRICS)
     for key, metric in METRICS.items():
         assert isinstance(metric, MetricDefinition) and metric.key == key
@@ -159,6 +187,10 @@ def test_direction_and_units() -> None:
         "resolution_time",
         "wait_time",
         "handle_time",
+        "time_to_contact",
+        "theme_recurrence",
+        "complaints_per_1000",
+        "repeat_complaints",
     }
     assert {key: m.unit for key, m in METRICS.items()} == {
         "nps": "points",
@@ -168,6 +200,9 @@ def test_direction_and_units() -> None:
         "ces_low_effort": "percent",
         "complaints": "count",
         "churn": "percent",
+        "retention": "percent",
+        "referral_rate": "percent",
+        "theme_recurrence": "percent",
         "sla": "percent",
         "fcr": "percent",
         "reopen_rate": "percent",
@@ -179,6 +214,11 @@ def test_direction_and_units() -> None:
         "resolution_time": "seconds",
         "wait_time": "seconds",
         "handle_time": "seconds",
+        "followup_within_target": "percent",
+        "time_to_contact": "seconds",
+        "complaints_per_1000": "count",
+        "nps_served": "points",
+        "repeat_complaints": "percent",
     }
 
 

@@ -58,6 +58,7 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             "churn_date": pd.to_datetime([None, "2026-02-10", "2026-03-20", None]),
             "segment": ["SMB", "SMB", "Consumer", "Consumer"],
             "region": ["UK", "UK", "UK", "Poland"],
+            "referred_by": [None, None, None, "a"],
         }
     )
     tickets = pd.DataFrame(
@@ -117,6 +118,26 @@ def test_overview_kpis_hand_computed():
     # Churn in the previous period: a, b, c at start, b lost → 33.3 %.
     assert kpis["churn"].previous.value == pytest.approx(100 / 3)
     assert kpis["churn"].change.n_before == 3 and kpis["churn"].change.n_after == 2
+    # Retention = kept ÷ at start: March 1 of 2 (50 %), before 2 of 3; change −16.7 pp.
+    assert kpis["retention"].current.value == pytest.approx(50.0)
+    assert kpis["retention"].previous.value == pytest.approx(200 / 3)
+    assert kpis["retention"].change.change == pytest.approx(50.0 - 200 / 3)
+    assert kpis["retention"].change.p_value == pytest.approx(kpis["churn"].change.p_value)
+    # Referral rate: d, the only new customer in March, was referred by a → 1 of 1; nobody
+    # signed up in the previous period, so there is no change to test.
+    assert (kpis["referral_rate"].current.value, kpis["referral_rate"].current.n) == (100.0, 1)
+    assert kpis["referral_rate"].previous.n == 0
+    assert math.isnan(kpis["referral_rate"].change.change)
+
+
+def test_referral_rate_under_a_department_filter_counts_new_customers_it_served():
+    """d (new in March, referred) was served by Delivery in March, not by Billing."""
+    customers, tickets, surveys = _tables()
+    for department, n in (("Delivery", 1), ("Billing", 0)):
+        served = tickets.loc[tickets["department"] == department]
+        tables = Tables(customers, served, surveys, served_only=True)
+        kpi = overview_kpis(tables, "2026-03-01", "2026-03-31", keys=("referral_rate",))
+        assert kpi["referral_rate"].current.n == n
 
 
 def test_churn_change_counts_each_period_on_its_own_base():

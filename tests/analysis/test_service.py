@@ -40,6 +40,7 @@ from analysis.service import (
     qa_scores,
     reopen_rate,
     resolution_seconds,
+    resolution_survival,
     response_seconds,
     response_time,
     sla_compliance,
@@ -1006,3 +1007,32 @@ def test_tickets_behind_a_row_are_slowest_first_with_clock_errors_marked():
     assert behind["ticket_id"].tolist() == ["c", "a", "b"]
     assert behind["seconds"].tolist()[:2] == [3600.0, 300.0]
     assert behind["clock_error"].tolist() == [False, False, True]
+
+
+def test_cohort_median_resolution_counts_open_tickets_as_censored() -> None:
+    """Hand-worked Kaplan–Meier: group A resolves at 1, 2 and 4 h; two tickets are still open at
+    3 and 5 h. S = 4/5 after 1 h, 0.8 × 3/4 = 0.6 after 2 h, (3 h censored), 0.6 × 1/2 = 0.3
+    after 4 h, so the median is 4 h, where the resolved-only median says 2 h. A contact closed
+    unresolved and a clock error are left out; group B has nothing resolved: median unknown."""
+    as_of = pd.Timestamp("2026-03-01 12:00")
+    hour = pd.Timedelta(hours=1)
+    rows = [
+        ("A", as_of - 10 * hour, as_of - 9 * hour, "resolved"),  # 1 h
+        ("A", as_of - 10 * hour, as_of - 8 * hour, "resolved"),  # 2 h
+        ("A", as_of - 10 * hour, as_of - 6 * hour, "resolved"),  # 4 h
+        ("A", as_of - 3 * hour, pd.NaT, "open"),  # open 3 h
+        ("A", as_of - 5 * hour, pd.NaT, "pending"),  # open 5 h
+        ("A", as_of - 5 * hour, pd.NaT, "closed"),  # ended unresolved: excluded
+        ("A", as_of - 5 * hour, as_of - 6 * hour, "resolved"),  # clock error: excluded
+        ("B", as_of - 2 * hour, pd.NaT, "open"),
+    ]
+    tickets = pd.DataFrame(rows, columns=["department", "created_at", "resolved_at", "status"])
+    table = resolution_survival(tickets, "department", as_of=as_of).set_index("group")
+    a = table.loc["A"]
+    assert a["median"] == 4 * 3600
+    assert a["resolved_median"] == 2 * 3600
+    assert (a["n"], a["resolved"], a["open"], a["excluded"]) == (5, 3, 2, 2)
+    assert a["ci_low"] <= a["median"] and (math.isnan(a["ci_high"]) or a["ci_high"] >= a["median"])
+    b = table.loc["B"]
+    assert math.isnan(b["median"]) and (b["n"], b["resolved"], b["open"]) == (1, 0, 1)
+    assert bool(a["too_small"]) and bool(b["too_small"])

@@ -39,6 +39,8 @@ PAGES = {
     "service_quality": "Service quality",
     "data_sources": "Data sources",
     "uploads": "Upload exports",
+    "follow_up": "Follow-up",
+    "client_committee": "Client committee",
 }
 SCREENSHOTS = Path(os.environ.get("LOYALTY_LENS_SCREENSHOTS", ROOT / "var" / "screenshots"))
 

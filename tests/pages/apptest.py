@@ -11,8 +11,13 @@ PAGES = {
     "overview": "../pages/overview.py",
     "loyalty": "../pages/loyalty.py",
     "service_quality": "../pages/service_quality.py",
+    "complaint_themes": "../pages/complaint_themes.py",
+    "drivers": "../pages/drivers.py",
+    "retention": "../pages/retention.py",
     "data_sources": "../pages/data_sources.py",
     "uploads": "../pages/uploads.py",
+    "follow_up": "../pages/follow_up.py",
+    "client_committee": "../pages/client_committee.py",
 }
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from tests.pages.apptest import PAGES, new_app
 
@@ -57,3 +59,43 @@ def test_choosing_a_callback_bar_lists_the_low_scores_that_asked(app_env):
     ]
     assert behind, "the drill-down table is missing"
     assert (behind[0]["score"] <= 6).all()
+
+
+def test_cohort_resolution_median_counts_open_tickets(app_env):
+    """The Kaplan–Meier median on the Service quality page equals one computed here with
+    scipy.stats.ecdf straight from SQL rows: resolved tickets are events, open ones are censored
+    at the data's end + 1 day, contacts closed or abandoned without a resolution are left out."""
+    from scipy import stats
+
+    from tests.pages.test_pages import _default_period
+
+    start, end = _default_period(app_env)
+    with sqlite3.connect(app_env) as connection:
+        tickets = pd.read_sql(
+            "SELECT channel, created_at, resolved_at, status, abandoned FROM tickets", connection
+        )
+    created = pd.to_datetime(tickets["created_at"], format="ISO8601")
+    resolved = pd.to_datetime(tickets["resolved_at"], format="ISO8601")
+    cohort = tickets.loc[(created.dt.normalize() >= start) & (created.dt.normalize() <= end)]
+    channel = cohort["channel"].value_counts().idxmax()
+    mine = cohort["channel"] == channel
+    ended = resolved.isna() & (
+        (tickets["abandoned"] == 1) | tickets["status"].str.lower().isin(["closed", "abandoned"])
+    )
+    chosen = mine.reindex(tickets.index, fill_value=False) & ~ended
+    as_of = end + pd.Timedelta(days=1)
+    seconds = ((resolved.fillna(as_of) - created).dt.total_seconds())[chosen]
+    seconds = seconds[seconds >= 0]
+    observed = resolved[seconds.index].notna()
+    curve = stats.ecdf(stats.CensoredData.right_censored(seconds, ~observed)).sf
+    event_times = np.unique(seconds[observed])
+    expected = event_times[curve.evaluate(event_times) <= 0.5][0] / 60
+
+    at = new_app()
+    at.run()
+    at.switch_page(PAGES["service_quality"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(f.value for f in at.dataframe if "resolved_median" in f.value.columns)
+    row = table.set_index("group").loc[channel]
+    assert row["median"] == pytest.approx(expected)
+    assert row["median"] >= row["resolved_median"]

@@ -51,8 +51,13 @@ def test_every_page_runs_without_exception(app_env, page):
         "overview": "Overview",
         "loyalty": "Loyalty",
         "service_quality": "Service quality",
+        "drivers": "Drivers",
+        "complaint_themes": "Complaint themes",
+        "retention": "Retention & churn",
         "data_sources": "Data sources",
         "uploads": "Upload exports",
+        "follow_up": "Follow-up",
+        "client_committee": "Client committee",
     }
     assert at.title[0].value == titles[page]
 
@@ -68,6 +73,25 @@ def test_overview_nps_tile_equals_analysis_on_the_same_data(app_env):
     assert expected.n > 0
     assert _metric(at, "nps").value == f"{expected.value:+.1f}"
     assert any(f"n = {expected.n:,}" in c.value for c in at.caption)
+
+
+def test_overview_retention_and_referral_tiles_hand_computed(app_env):
+    """Retention = customers at the start kept through the period ÷ at start; referral rate =
+    new customers with a referrer (or channel "referral") ÷ new customers; from the raw table."""
+    at = new_app()
+    at.run()
+    start, end = _default_period(app_env)
+    customers = _read(app_env, "SELECT * FROM customers")
+    signup = pd.to_datetime(customers["signup_date"]).dt.normalize()
+    churn = pd.to_datetime(customers["churn_date"]).dt.normalize()
+    at_start = (signup < start) & (churn.isna() | (churn >= start))
+    kept = at_start & ~(churn <= end)
+    assert _metric(at, "retention").value == f"{100 * kept.sum() / at_start.sum():.1f}%"
+    new = (signup >= start) & (signup <= end)
+    referred = customers["referred_by"].notna() | (customers["acquisition_channel"] == "referral")
+    rate = 100 * (new & referred).sum() / new.sum()
+    assert _metric(at, "referral_rate").value == f"{rate:.1f}%"
+    assert any(f"n = {new.sum():,}" in c.value for c in at.caption)
 
 
 def test_segment_filter_from_the_url_restricts_the_tiles(app_env):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 
 from analysis.results import SMALL_SAMPLE_N
@@ -110,3 +111,30 @@ def control_chart(chart: pd.DataFrame, *, value: str, percent: bool = False) -> 
         yaxis_title="%" if percent else value,
     )
     return figure
+
+
+def estimates_chart(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    label: str,
+    axis_title: str,
+    low: str = "ci_low",
+    high: str = "ci_high",
+    **options: object,
+) -> go.Figure:
+    """One point per row of ``frame``: ``value`` with its ``low``–``high`` interval as error bars,
+    rows labelled by ``label`` down the side, the height growing with the number of rows.
+
+    ``options`` go to ``plotly.express.scatter`` (``color``, ``hover_data``, ``custom_data``…).
+    """
+    figure = px.scatter(
+        frame,
+        x=value,
+        y=label,
+        error_x=frame[high] - frame[value],
+        error_x_minus=frame[value] - frame[low],
+        labels={value: axis_title, label: ""},
+        **options,
+    )
+    return figure.update_layout(height=max(260, 32 * len(frame)), margin={"t": 10})

@@ -19,6 +19,7 @@ from analysis.theme_views import (
 )
 from analysis.themes import NO_THEME
 from dashboard import context, data, theme_data
+from dashboard.charts import estimates_chart
 from dashboard.errors import show_error
 from dashboard.filters import coverage
 from dashboard.widgets import download_rows, format_value, rows_behind
@@ -172,19 +173,19 @@ else:
         f"{emerging.attrs['family_size']} themes, q < 0.05. Others are within noise."
     )
     picked_change = st.plotly_chart(
-        px.scatter(
+        estimates_chart(
             table,
-            x="change",
-            y="theme",
-            error_x=table["change_high"] - table["change"],
-            error_x_minus=table["change"] - table["change_low"],
+            value="change",
+            label="theme",
+            low="change_low",
+            high="change_high",
+            axis_title="change in share, percentage points (95% CI)",
             color=table["emerging"].map({True: "emerging", False: "within noise"}),
             color_discrete_map={"emerging": "#c0392b", "within noise": "#7f8c8d"},
             custom_data=["theme_id"],
-            labels={"change": "change in share, percentage points (95% CI)", "color": ""},
         )
         .add_vline(x=0, line_dash="dot")
-        .update_layout(height=max(260, 32 * len(table)), margin={"t": 10}, yaxis_title=None),
+        .update_layout(legend_title_text=""),
         key="themes.emerging",
         on_select="rerun",
         selection_mode="points",
@@ -350,16 +351,13 @@ else:
         label=per_theme["theme"] + " (n = " + per_theme["complaints"].astype(str) + ")"
     )
     chart_column.plotly_chart(
-        px.bar(
+        estimates_chart(
             per_theme,
-            x="rate",
-            y="label",
-            orientation="h",
-            error_x=per_theme["ci_high"] - per_theme["rate"],
-            error_x_minus=per_theme["rate"] - per_theme["ci_low"],
+            value="rate",
+            label="label",
+            axis_title=f"% followed by another within {window} days (95% CI)",
             hover_data=["complaints", "recurred"],
-            labels={"rate": f"% followed by another within {window} days (95% CI)", "label": ""},
-        ).update_layout(height=max(260, 32 * len(per_theme)), margin={"t": 10}),
+        ),
         key="themes.recurrence",
     )
     if loaded.dataset.has("tickets", "department"):
@@ -399,15 +397,13 @@ else:
     shown = loyalty.loc[(loyalty["metric"] == metric) & (loyalty["n"] > 0)]
     shown = shown.assign(label=shown["theme"] + " (n = " + shown["n"].astype(str) + ")")
     st.plotly_chart(
-        px.scatter(
+        estimates_chart(
             shown,
-            x="value",
-            y="label",
-            error_x=shown["ci_high"] - shown["value"],
-            error_x_minus=shown["value"] - shown["ci_low"],
+            value="value",
+            label="label",
+            axis_title=f"{METRIC_NAMES[metric]} (95% CI)",
             hover_data=["n", "customers"],
-            labels={"value": f"{METRIC_NAMES[metric]} (95% CI)", "label": ""},
-        ).update_layout(height=max(260, 32 * len(shown)), margin={"t": 10}),
+        ),
         key="themes.loyalty",
     )
     download_rows(loyalty, name="theme_loyalty", key="themes.loyalty_rows")

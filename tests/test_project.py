@@ -109,3 +109,20 @@ def test_unknown_settings_are_refused(tmp_path):
         load_settings(path)
     path.write_text("min_group_size = 10\n")
     assert load_settings(path)["min_group_size"] == 10
+
+
+def test_the_settings_example_names_every_setting_and_its_examples_load(tmp_path):
+    """loyalty_lens.toml.example with its commented examples switched on is a valid settings file
+    that sets every setting, and its standards and opening hours are accepted as written."""
+    from analysis.calendar import BusinessCalendar
+    from analysis.service import ServiceStandards
+    from data_connectors.settings import SETTINGS, load_settings
+
+    text = (ROOT / "loyalty_lens.toml.example").read_text()
+    switched_on = re.sub(r"^# (?=\[|\w+ = |    \{|\])", "", text, flags=re.M)
+    path = tmp_path / "loyalty_lens.toml"
+    path.write_text(switched_on)
+    settings = load_settings(path)
+    assert set(tomllib.loads(switched_on)) == {s.name for s in SETTINGS}
+    assert ServiceStandards.from_mapping(settings["standards"]).email_tiers[2].target == 100
+    assert BusinessCalendar.from_mapping(settings["business_hours"]).day_seconds == 9 * 3600

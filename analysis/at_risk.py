@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.loyalty_views import CSAT_LOW_MAX, low_score_mask, valid_score_mask
+from analysis.privacy import mask_personal_data
 from analysis.rates import (
     DEFAULT_CONFIDENCE,
     DateLike,
@@ -308,7 +309,7 @@ def customer_history(
             "kind": said["survey_type"],
             "id": said["response_id"],
             "score": said["score"],
-            "comment": said.get("comment"),
+            "comment": mask_personal_data(said["comment"]) if "comment" in said else None,
         }
     )
     history = pd.concat([contacts, answers], ignore_index=True)

@@ -14,6 +14,7 @@ a change is ``significant`` only when its q-value is below :data:`FDR_LEVEL` (0.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -24,9 +25,8 @@ from analysis import loyalty, rates
 from analysis.definitions import METRICS, MetricDefinition
 from analysis.kpis import KPIS, Tables, in_period
 from analysis.privacy import mask_personal_data
-from analysis.rates import DateLike, as_day
+from analysis.rates import FDR_LEVEL, DateLike, as_day, benjamini_hochberg
 from analysis.results import ChangeResult, Estimate
-from analysis.segments import FDR_LEVEL, benjamini_hochberg
 from analysis.service import ServiceStandards
 from analysis.views import served_before
 
@@ -403,14 +403,30 @@ def scorecard(
 # ------------------------------------------------------------------------------ verbatims
 
 
+#: Parts of a name shorter than this are not masked on their own ("Li" would hit "line").
+NAME_PART_LETTERS = 3
+
+
 def hide_names(texts: pd.Series, names: Iterable[object]) -> pd.Series:
     """``texts`` with personal data masked (:func:`analysis.privacy.mask_personal_data`) and
-    every whole-word occurrence of ``names`` (e.g. the agents') replaced by ``[name]``."""
+    every whole-word occurrence of ``names`` (e.g. the agents') replaced by ``[name]``: the full
+    name, and each of its parts of :data:`NAME_PART_LETTERS` letters or more that no other name
+    shares ("Anna Petrova": also "Anna", "Petrova"; not "Agent" of "Agent 007" and "Agent 009").
+    Words are matched whole, case-insensitively, in any script."""
     masked = mask_personal_data(texts)
-    known = sorted({str(n).strip() for n in names if isinstance(n, str) and n.strip()}, key=len)
+    full = {str(n).strip() for n in names if isinstance(n, str) and n.strip()}
+    counts = Counter(
+        part.casefold()
+        for name in full
+        for part in {p for p in re.findall(r"\w+", name) if len(p) >= NAME_PART_LETTERS}
+        if not part.isdigit()
+    )
+    # A part shared by several names is a label ("Agent" of "Agent 007"), not a person's name.
+    parts = {part for part, times in counts.items() if times == 1}
+    known = sorted(full | parts, key=len, reverse=True)  # longest first: whole names win
     if not known:
         return masked
-    pattern = r"\b(?:" + "|".join(re.escape(n) for n in reversed(known)) + r")\b"
+    pattern = r"(?<!\w)(?:" + "|".join(re.escape(n) for n in known) + r")(?!\w)"
     return masked.str.replace(pattern, "[name]", regex=True, flags=re.IGNORECASE)
 
 
@@ -497,21 +513,23 @@ def top_themes(
         .groupby("department", sort=True)
         .head(top)
     )
-    table = _with_theme_statistics(table.reset_index(drop=True))
+    days = tuple(float((end - start).days + 1) for start, end in (before, now))
+    table = _with_theme_statistics(table.reset_index(drop=True), days)
     table["examples"] = _examples(current, table, tickets, examples)
     table = table[list(THEME_COLUMNS)]
     table.attrs.update(source=source, month=f"{now[0]:%Y-%m}")
     return table
 
 
-def _with_theme_statistics(table: pd.DataFrame) -> pd.DataFrame:
-    """Share (Wilson) and the count change (E-test, BH over the table) per row."""
+def _with_theme_statistics(table: pd.DataFrame, days: tuple[float, float]) -> pd.DataFrame:
+    """Share (Wilson) and the count change (E-test at the same daily rate over months of
+    ``days`` length, BH over the table) per row."""
     shares = [
         rates.proportion(int(k), int(n))
         for k, n in zip(table["complaints"], table["department_complaints"], strict=True)
     ]
     changes = [
-        rates.count_change(int(b), int(a))
+        rates.count_change(int(b), int(a), days=days)
         for b, a in zip(table["previous"], table["complaints"], strict=True)
     ]
     table = table.assign(

@@ -576,6 +576,8 @@ def good_experience(table: pd.DataFrame, driver: str) -> pd.Series:
     """True where the row's experience on ``driver`` is good (its :class:`Driver` rule),
     False where it is not, NA where the judged value is unknown."""
     rule = DRIVER_BY_KEY[driver]
+    if rule.judged_column not in table:  # e.g. speed misses need tickets.channel as well
+        return pd.Series(pd.NA, index=table.index, dtype="boolean")
     values = table[rule.judged_column]
     good = values >= rule.good_threshold if rule.higher_is_better else values <= rule.good_threshold
     return good.astype("boolean").mask(values.isna())
@@ -591,11 +593,15 @@ def importance_performance(
     (:func:`good_experience`), Wilson interval, ``n`` rows judged. The cross-hairs are the
     mean importance and the mean performance over the drivers (``attrs``); ``quadrant``:
     "fix first" (above-average importance, below-average performance — where effort pays
-    most), "keep up", "lower priority", "possible overkill".
+    most), "keep up", "lower priority", "possible overkill", or "cannot judge" when the data
+    lacks what the driver's standard needs. Only rows with at least one contact are judged.
     """
+    # Performance is judged on the rows that had service to judge: a window without contacts
+    # is neither a good nor a bad experience.
+    served = experience.loc[experience["contacts"] > 0] if "contacts" in experience else experience
     rows = []
     for _, row in importance.iterrows():
-        good = good_experience(experience, row["driver"]).dropna()
+        good = good_experience(served, row["driver"]).dropna()
         k, n = int(good.sum()), len(good)
         low, high = wilson_interval(k, n, confidence)
         rows.append(
@@ -616,7 +622,9 @@ def importance_performance(
     mean_importance = float(table["importance"].mean()) if len(table) else math.nan
     mean_performance = float(table["performance"].mean()) if len(table) else math.nan
     table["quadrant"] = [
-        QUADRANTS[(imp >= mean_importance, perf >= mean_performance)]
+        "cannot judge"
+        if math.isnan(perf)
+        else QUADRANTS[(imp >= mean_importance, perf >= mean_performance)]
         for imp, perf in zip(table["importance"], table["performance"], strict=True)
     ]
     table.attrs.update(mean_importance=mean_importance, mean_performance=mean_performance)

@@ -179,7 +179,9 @@ def current_state(events: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"unknown follow-up status(es): {', '.join(sorted(map(str, unknown)))}")
     ordered = events.sort_values("event_id", kind="stable")
-    latest = ordered.groupby("response_id", sort=False).last()
+    # The whole latest row (groupby().last() would take each column's last non-empty value,
+    # showing an earlier editor's note beside the latest status).
+    latest = ordered.drop_duplicates("response_id", keep="last").set_index("response_id")
     contacts = ordered.loc[ordered["status"].isin(CONTACT_STATUSES)]
     first_contact = contacts.groupby("response_id", sort=False)["handled_at"].min()
     state = pd.DataFrame(

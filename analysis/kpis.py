@@ -134,8 +134,10 @@ def _complaint_flags(tables: Tables, period: Period) -> pd.Series:
 
 
 def _compare_complaints(tables: Tables, before: Period, now: Period) -> ChangeResult:
+    """Complaint counts compared at the same daily rate (calendar months differ in length)."""
     counts = (rates.count_of(_complaint_flags(tables, p)).value for p in (before, now))
-    return rates.count_change(*(int(c) for c in counts))
+    days = tuple(float((as_day("end", e) - as_day("start", s)).days + 1) for s, e in (before, now))
+    return rates.count_change(*(int(c) for c in counts), days=days)
 
 
 def _churn_base(tables: Tables, period: Period) -> pd.DataFrame:

@@ -35,6 +35,29 @@ COUNT_CHANGE_METHOD = (
 DateLike = str | date | pd.Timestamp
 
 
+#: False-discovery rate held when many groups, themes or periods are tested at once.
+FDR_LEVEL = 0.05
+FDR_METHOD = "Benjamini–Hochberg (scipy.stats.false_discovery_control, method='bh')"
+
+
+def benjamini_hochberg(p_values: Iterable[float]) -> np.ndarray:
+    """Benjamini–Hochberg q-values; NaN p-values are outside the family and stay NaN.
+
+    ``q₍ᵢ₎ = min over j ≥ i of min(1, p₍ⱼ₎ · m / j)`` over the m non-missing p-values sorted
+    ascending (Benjamini & Hochberg 1995), computed by
+    ``scipy.stats.false_discovery_control(p, method="bh")``. Example: p = [0.01, 0.04, 0.03,
+    0.20] gives q = [0.04, 0.0533, 0.0533, 0.20]. ValueError for p outside [0, 1].
+    """
+    p = np.asarray(list(p_values), dtype=float)
+    family = ~np.isnan(p)
+    if ((p[family] < 0) | (p[family] > 1)).any():
+        raise ValueError("p-values must lie between 0 and 1")
+    q = np.full(p.shape, math.nan)
+    if family.any():
+        q[family] = stats.false_discovery_control(p[family], method="bh")
+    return q
+
+
 def check_confidence(confidence: float) -> float:
     """Return ``confidence`` if it is strictly between 0 and 1, else raise ValueError."""
     if (
@@ -337,19 +360,32 @@ def proportion_change(
 
 
 def count_change(
-    k_before: int, k_after: int, *, confidence: float = DEFAULT_CONFIDENCE
+    k_before: int,
+    k_after: int,
+    *,
+    days: tuple[float, float] = (1, 1),
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> ChangeResult:
-    """Change in an event count between two periods of equal length, ``k_after − k_before``.
+    """Change in an event count between two periods, ``k_after − r · k_before`` with
+    ``r = days_after / days_before`` (``days``: the periods' lengths; equal by default).
 
-    p-value: the E-test for the ratio of two Poisson means (Krishnamoorthy & Thomson 2004,
-    ``scipy.stats.poisson_means_test(k_after, 1, k_before, 1)``). Interval: Wald,
-    ``Δ ± z · sqrt(k_after + k_before)`` (the variance of a difference of independent Poisson
-    counts is the sum of their means). ``n_before``/``n_after`` are the counts.
+    With equal lengths this is the plain difference of counts; a 31-day month against a 28-day
+    one is compared at the same daily rate (the before count scaled to the after period's
+    length), so a longer month is not a rise by itself. p-value: the E-test for the ratio of two
+    Poisson rates (Krishnamoorthy & Thomson 2004,
+    ``scipy.stats.poisson_means_test(k_after, days_after, k_before, days_before)``). Interval:
+    Wald, ``Δ ± z · sqrt(k_after + r² · k_before)`` (the variance of a difference of independent
+    Poisson counts is the sum of their variances). ``n_before``/``n_after`` are the counts.
     """
     k = (_check_count("k_before", k_before), _check_count("k_after", k_after))
-    half = z_value(confidence) * math.sqrt(sum(k))
-    delta = k[1] - k[0]
-    p_value = float(stats.poisson_means_test(k[1], 1, k[0], 1).pvalue) if sum(k) else 1.0
+    if len(days) != 2 or not all(math.isfinite(d) and d > 0 for d in days):
+        raise ValueError(f"days must be two positive lengths, got {days!r}")
+    ratio = days[1] / days[0]
+    half = z_value(confidence) * math.sqrt(k[1] + ratio**2 * k[0])
+    delta = k[1] - ratio * k[0]
+    p_value = (
+        float(stats.poisson_means_test(k[1], days[1], k[0], days[0]).pvalue) if sum(k) else 1.0
+    )
     result = change_result(
         delta, (delta - half, delta + half), p_value, k, COUNT_CHANGE_METHOD, confidence, ()
     )

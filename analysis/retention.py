@@ -24,11 +24,14 @@ from scipy import stats
 from analysis.at_risk import risk_signals
 from analysis.rates import (
     DEFAULT_CONFIDENCE,
+    FDR_LEVEL,
+    FDR_METHOD,
     WILSON_METHOD,
     DateLike,
     as_day,
     as_days,
     as_series,
+    benjamini_hochberg,
     check_confidence,
     churn_counts,
     proportion,
@@ -607,6 +610,7 @@ TREND_COLUMNS = (
     "change_low",
     "change_high",
     "p_value",
+    "q_value",
     "significant",
 )
 
@@ -624,10 +628,12 @@ def retention_trend(
     Each period's base is the customers at its start (:func:`analysis.rates.churn_counts`);
     churn = lost ÷ base, retention = kept ÷ base, Wilson intervals. ``change`` is the churn
     change in percentage points from the previous period, with Newcombe's interval and the
-    pooled z-test (:func:`analysis.rates.proportion_change`); ``significant`` only when that
-    test rejects "no change". A period cut by ``end`` is measured to ``end`` and marked
-    ``complete = False`` (its churn covers fewer days). With a ``revenue`` column, also
-    ``revenue_retention`` (percent of the base's revenue kept) and its interval
+    pooled z-test (:func:`analysis.rates.proportion_change`); ``q_value`` its
+    Benjamini–Hochberg q over the periods tested; ``significant`` only when q is below
+    :data:`~analysis.rates.FDR_LEVEL`. A period cut by ``start`` or ``end`` is measured within
+    them and marked ``complete = False``: its churn covers fewer days, so no change is tested
+    to or from it. With a ``revenue`` column, also ``revenue_retention`` (percent of the
+    base's revenue kept) and its interval
     (:func:`revenue_retention`).
     """
     offsets = {"MS": "M", "QS": "Q-DEC"}
@@ -647,11 +653,17 @@ def retention_trend(
         lost, n = churn_counts(customers["signup_date"], customers["churn_date"], begin, finish)
         rate = proportion(lost, n, confidence=confidence)
         kept = retention_estimate(rate)
-        change = proportion_change(*previous, lost, n, confidence=confidence) if previous else None
+        complete = begin == period.start_time and finish == period.end_time.normalize()
+        # A period cut short by the start or end churns over fewer days: not comparable.
+        change = (
+            proportion_change(*previous, lost, n, confidence=confidence)
+            if previous is not None and complete
+            else None
+        )
         row = {
             "period": period.start_time,
             "period_end": finish,
-            "complete": finish == period.end_time.normalize(),
+            "complete": complete,
             "n": n,
             "lost": lost,
             "churn": rate.value,
@@ -664,7 +676,6 @@ def retention_trend(
             "change_low": change.ci_low if change else math.nan,
             "change_high": change.ci_high if change else math.nan,
             "p_value": change.p_value if change else math.nan,
-            "significant": bool(change.significant) if change else False,
         }
         if has_revenue:
             base = (signup < begin) & (churn.isna() | (churn >= begin)) & ~(churn < signup)
@@ -680,9 +691,16 @@ def retention_trend(
                 "revenue_high": money.ci_high,
             }
         rows.append(row)
-        previous = (lost, n)
+        previous = (lost, n) if complete else None
     table = pd.DataFrame(rows)
-    table.attrs.update(method=WILSON_METHOD, revenue_method=REVENUE_METHOD if has_revenue else "")
+    # Many periods are tested at once: a star only after Benjamini–Hochberg over them.
+    table["q_value"] = benjamini_hochberg(table["p_value"]) if len(table) else []
+    table["significant"] = (table["q_value"] < FDR_LEVEL).astype(bool)
+    table.attrs.update(
+        method=WILSON_METHOD,
+        revenue_method=REVENUE_METHOD if has_revenue else "",
+        fdr_method=FDR_METHOD,
+    )
     return table
 
 

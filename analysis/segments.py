@@ -26,11 +26,11 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.definitions import METRICS
 from analysis.kpis import SURVEY_METRICS
 from analysis.loyalty_views import valid_score_mask
+from analysis.rates import FDR_LEVEL, FDR_METHOD, benjamini_hochberg
 from analysis.results import SMALL_SAMPLE_N
 
 #: Columns of :func:`segment_table`, in order.
@@ -46,29 +46,9 @@ SEGMENT_COLUMNS = (
     "q_value",
     "flagged",
 )
+
+
 #: False-discovery rate below which a group is flagged.
-FDR_LEVEL = 0.05
-FDR_METHOD = "Benjamini–Hochberg (scipy.stats.false_discovery_control, method='bh')"
-
-
-def benjamini_hochberg(p_values: Iterable[float]) -> np.ndarray:
-    """Benjamini–Hochberg q-values; NaN p-values are outside the family and stay NaN.
-
-    ``q₍ᵢ₎ = min over j ≥ i of min(1, p₍ⱼ₎ · m / j)`` over the m non-missing p-values sorted
-    ascending (Benjamini & Hochberg 1995), computed by
-    ``scipy.stats.false_discovery_control(p, method="bh")``. Example: p = [0.01, 0.04, 0.03,
-    0.20] gives q = [0.04, 0.0533, 0.0533, 0.20]. ValueError for p outside [0, 1].
-    """
-    p = np.asarray(list(p_values), dtype=float)
-    family = ~np.isnan(p)
-    if ((p[family] < 0) | (p[family] > 1)).any():
-        raise ValueError("p-values must lie between 0 and 1")
-    q = np.full(p.shape, math.nan)
-    if family.any():
-        q[family] = stats.false_discovery_control(p[family], method="bh")
-    return q
-
-
 def _check_min_n(min_n: object) -> int:
     if isinstance(min_n, bool) or not isinstance(min_n, int | np.integer) or min_n < 1:
         raise ValueError(f"min_n must be a whole number >= 1, got {min_n!r}")

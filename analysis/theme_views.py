@@ -18,13 +18,15 @@ from analysis.periods import period_span, period_starts
 from analysis.privacy import mask_personal_data
 from analysis.rates import (
     DEFAULT_CONFIDENCE,
+    FDR_LEVEL,
+    FDR_METHOD,
     DateLike,
+    benjamini_hochberg,
     rate_of,
     share_difference,
     wilson_percent_columns,
 )
 from analysis.results import Estimate
-from analysis.segments import FDR_LEVEL, FDR_METHOD, benjamini_hochberg
 
 #: Default window in which a second complaint on the same theme counts as a recurrence.
 RECURRENCE_DAYS = 30
@@ -246,6 +248,16 @@ def recurrence_rate(judged: pd.DataFrame, *, confidence: float = DEFAULT_CONFIDE
     interval (:func:`analysis.rates.rate_of`).
     """
     return rate_of(judged.loc[judged["observable"].to_numpy(), "recurred"], confidence=confidence)
+
+
+def period_recurrences(
+    items: pd.DataFrame, window_days: int, start: DateLike, end: DateLike
+) -> pd.DataFrame:
+    """:func:`recurrences` of the complaints made in ``[start, end]``, judged on all of
+    ``items``: a repeat after the period's end still counts, and a complaint is observable when
+    its window closes before the last contact in the data (not the period's end)."""
+    judged = recurrences(items, window_days, observed_until=items["created_at"].max())
+    return in_period(judged, "created_at", start, end)
 
 
 def recurrence_table(

@@ -36,7 +36,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
+from analysis.privacy import mask_personal_data
 from analysis.text import Tokenizer, clean_texts
+
+#: Signature of a theme that is a helpdesk category (matched exactly, never by overlap).
+CATEGORY_PREFIX = "category:"
 
 #: Theme id of a text that fits no theme (no known term, or an unknown category).
 NO_THEME = -1
@@ -54,9 +58,11 @@ SIGNATURE_TERMS = 5
 LABEL_TERMS = 3
 PHRASES = 3
 PHRASE_CHARS = 160
-#: A term must occur in at least this many texts (fewer for tiny inputs) and at most this share.
+#: A term must occur in at least this many texts (fewer for tiny inputs) and at most this share:
+#: high, so that the topic most complaints are about ("delivery") stays a term; IDF already
+#: weighs common terms down and the stop-word lists remove the function words.
 MIN_TEXTS_PER_TERM = 3
-MAX_TEXT_SHARE = 0.5
+MAX_TEXT_SHARE = 0.95
 MAX_TERMS = 8_000
 METHOD = "NMF of TF-IDF terms (ru/en/pl stems and a shared lexicon), k by stability"
 CATEGORY_METHOD = "the helpdesk's category field (no text to learn from)"
@@ -328,11 +334,13 @@ def _theme_table(
 
 
 def _phrases(clean: pd.Series, inside: np.ndarray, strength: np.ndarray) -> str:
-    """Up to :data:`PHRASES` distinct texts of the theme that lean on it most, shortened."""
+    """Up to :data:`PHRASES` distinct texts of the theme that lean on it most, shortened, with
+    e-mail addresses, phone and card numbers masked (:func:`~analysis.privacy.mask_personal_data`).
+    """
     chosen = pd.DataFrame({"text": clean[inside].to_numpy(), "strength": strength[inside]})
     chosen = chosen.assign(length=chosen["text"].str.len())
     chosen = chosen.sort_values(["strength", "length", "text"], ascending=[False, True, True])
-    texts = chosen["text"].drop_duplicates().head(PHRASES)
+    texts = mask_personal_data(chosen["text"].drop_duplicates().head(PHRASES))
     shortened = texts.where(texts.str.len() <= PHRASE_CHARS, texts.str[: PHRASE_CHARS - 1] + "…")
     return " | ".join(shortened)
 
@@ -357,7 +365,7 @@ def themes_from_categories(categories: Iterable[object]) -> ThemeModel:
             "top_terms": list(names),
             "size": counts["size"].to_numpy(),
             "share": counts["size"].to_numpy() / len(known),
-            "signature": [f"category:{name}" for name in names],
+            "signature": [f"{CATEGORY_PREFIX}{name}" for name in names],
             "phrases": "",
         }
     )
@@ -382,6 +390,9 @@ def _match(signature: str, themes: pd.DataFrame) -> int | None:
     wanted = set(signature.split())
     if not wanted or themes.empty:
         return None
+    if signature.startswith(CATEGORY_PREFIX):  # a helpdesk category: only the same one
+        same = themes.loc[themes["signature"] == signature, "theme_id"]
+        return int(same.iloc[0]) if len(same) else None
     overlap = themes["signature"].map(lambda current: len(wanted & set(current.split())))
     best = int(overlap.to_numpy().argmax())
     if overlap.iloc[best] < np.ceil(EDIT_MATCH_SHARE * len(wanted)):
@@ -405,7 +416,8 @@ def apply_edits(themes: pd.DataFrame, edits: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         One row per theme of ``themes``: ``theme_id``; ``merged_into`` (the id it counts under:
         itself, or the theme it was merged into); ``label`` (of the theme it counts under, after
-        renames); ``renamed`` (whether that label is a user's name).
+        renames; " (#id)" appended where two unmerged themes would share one); ``renamed``
+        (whether that label is a user's name).
     """
     table = themes[["theme_id", "label"]].copy()
     target = dict(zip(table["theme_id"], table["theme_id"], strict=True))
@@ -421,8 +433,13 @@ def apply_edits(themes: pd.DataFrame, edits: pd.DataFrame) -> pd.DataFrame:
         if into is not None and into != theme:
             target[theme] = into
     final = {theme: _follow(theme, target) for theme in target}
+    # Two themes that are not merged never share a label (a rename to another theme's name):
+    # both get their id appended, so tables, charts and the committee keep them apart.
+    shown = pd.Series({theme: names[theme] for theme in set(final.values())})
+    clash = shown.duplicated(keep=False)
+    shown[clash] = shown[clash] + " (#" + shown.index[clash].astype(str) + ")"
     table["merged_into"] = table["theme_id"].map(final).astype(int)
-    table["label"] = table["merged_into"].map(names)
+    table["label"] = table["merged_into"].map(shown)
     table["renamed"] = table["merged_into"].map(renamed).astype(bool)
     return table[list(EDITED_COLUMNS)]
 

@@ -29,8 +29,7 @@ from analysis.committee import COLUMNS, DepartmentData
 from analysis.definitions import METRICS, MetricDefinition
 from analysis.kpis import survey_trend
 from analysis.periods import by_period
-from analysis.rates import rate_of
-from analysis.segments import FDR_LEVEL
+from analysis.rates import FDR_LEVEL, rate_of
 from analysis.service import ServiceStandards
 from dashboard.charts import trend_with_band
 from dashboard.widgets import format_change, format_value

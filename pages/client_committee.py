@@ -298,12 +298,12 @@ else:
             st.markdown(f"**Action {action_id}** (version {base.version})")
             a, b = st.columns(2)
             changes = {
+                # The action's own department stays offered even when today's data lacks it
+                # (renamed, retired, another source): saving must never move it silently.
                 "department": a.selectbox(
                     "Department",
-                    departments,
-                    index=departments.index(base.department)
-                    if base.department in departments
-                    else 0,
+                    choices := sorted({*departments, base.department}),
+                    index=choices.index(base.department),
                     key=f"{prefix}.department",
                 ),
                 "decision": st.text_area("Decision", value=base.decision, key=f"{prefix}.decision"),

@@ -9,9 +9,9 @@ from analysis.kpis import in_period
 from analysis.theme_views import (
     EMERGING_METHOD,
     emerging_themes,
+    period_recurrences,
     recurrence_rate,
     recurrence_table,
-    recurrences,
     theme_breakdown,
     theme_loyalty,
     theme_verbatims,
@@ -118,9 +118,9 @@ baseline = (max(baseline_end - pd.Timedelta(days=baseline_days - 1), first_day),
 emerging = emerging_themes(items, (view.start, view.end), baseline)
 
 st.subheader("Themes in the period")
-summary = themes.drop_duplicates("merged_into")[["merged_into", "top_terms", "phrases"]].rename(
-    columns={"merged_into": "theme_id"}
-)
+# A merged group is described by the theme it was merged into (its own terms and phrases).
+heads = themes["theme_id"] == themes["merged_into"]
+summary = themes.loc[heads, ["theme_id", "top_terms", "phrases"]]
 table = emerging.merge(summary, on="theme_id", how="left") if not emerging.empty else emerging
 if table.empty:
     st.info(
@@ -325,11 +325,7 @@ window = st.columns([1, 3])[0].number_input(
     help="A contact on the same theme by the same customer within this many days counts as a "
     "recurrence (default from the recurrence_days setting).",
 )
-judged = recurrences(
-    in_period(items, "created_at", view.start, view.end),
-    window,
-    observed_until=items["created_at"].max(),
-)
+judged = period_recurrences(items, window, view.start, view.end)
 per_theme = recurrence_table(judged)
 if per_theme.empty:
     st.info(

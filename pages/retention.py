@@ -134,7 +134,8 @@ figure.add_trace(
 picked = st.plotly_chart(figure, key="retention.trend", on_select="rerun", selection_mode="points")
 st.caption(
     "Band: 95% Wilson interval. Red stars: churn changed significantly from the period "
-    "before (Newcombe interval, pooled z-test, p < 0.05); every other change is within noise. "
+    "before (Newcombe interval, pooled z-test, Benjamini–Hochberg over all the periods shown, "
+    "q < 0.05); every other change is within noise. A period cut short is not compared. "
     "Hollow points rest on fewer than 30 customers; the last period may be cut short by the "
     "end of the data (column “complete”)."
 )

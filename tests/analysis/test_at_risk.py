@@ -157,3 +157,9 @@ def test_customer_history_lists_contacts_and_answers_newest_first():
     history = customer_history(_tickets(), _surveys(), "busy", AS_OF, days=30)
     assert history["id"].tolist() == ["t7", "t6", "t5", "t4"]
     assert set(history["kind"]) == {"contact"}
+
+
+def test_customer_history_masks_personal_data_in_comments():
+    surveys = _surveys().assign(comment="call me on +44 20 7946 0958 or jo@example.com")
+    history = customer_history(_tickets(), surveys, "nps", AS_OF)
+    assert history["comment"].tolist() == ["call me on [phone] or [email]"] * 2

@@ -229,7 +229,8 @@ def test_top_themes_by_category_with_shares_and_masked_verbatims(month_data):
     assert table.attrs["source"] == "category"
     payments = table.loc[("Billing", "Payments")]
     assert (payments["complaints"], payments["department_complaints"]) == (3, 4)
-    assert payments["previous"] == 1 and payments["change"] == 2
+    # 3 in October (31 days) against 1 in September (30 days): compared at the same daily rate.
+    assert payments["previous"] == 1 and payments["change"] == pytest.approx(3 - 1 * 31 / 30)
     low, high = proportion_confint(3, 4, method="wilson")
     assert (payments["share_low"], payments["share_high"]) == pytest.approx((100 * low, 100 * high))
     assert payments["examples"].split(" ¶ ")[0] == "text of A04"  # newest first
@@ -317,3 +318,21 @@ def test_definitions_state_the_windows_the_code_uses():
     assert f"{committee.REPEAT_WINDOW_DAYS} days" in metrics["repeat_complaints"].formula
     assert f"{committee.SERVED_WINDOW_DAYS} days" in metrics["nps_served"].formula
     assert all(committee.COLUMNS[key].definition is metrics[key] for key in committee.COLUMNS)
+
+
+def test_agent_names_are_hidden_in_part_too_but_shared_labels_are_not():
+    names = ["Anna Petrova", "Agent 007", "Agent 009", "Li Wu", "J. Smith"]
+    texts = pd.Series(
+        [
+            "Anna was rude, Petrova hung up",
+            "The agent (Agent 007) was kind; the other agent was not",
+            "Smith. Then J. Smith again; the line was busy",
+            "ANNA helped, anna helped",
+        ]
+    )
+    assert hide_names(texts, names).tolist() == [
+        "[name] was rude, [name] hung up",
+        "The agent ([name]) was kind; the other agent was not",
+        "[name]. Then [name] again; the line was busy",
+        "[name] helped, [name] helped",
+    ]

@@ -310,3 +310,26 @@ def test_importance_performance_by_hand() -> None:
         "last_csat": "possible overkill",
     }
     assert (matrix["performance_ci_low"] <= matrix["performance"]).all()
+
+
+def test_a_driver_whose_standard_cannot_be_judged_is_marked_not_guessed() -> None:
+    """First response time is judged against the speed standard, which needs tickets.channel:
+    without it the matrix says "cannot judge" instead of failing. Performance counts only rows
+    with a contact: here transfers are judged on the 2 rows with contacts, 1 of them good."""
+    from analysis.drivers import importance_performance
+
+    importance = pd.DataFrame(
+        {
+            "driver": ["transfers", "first_response_hours"],
+            "rescaled_weight": [60.0, 40.0],
+            "rescaled_ci_low": [40.0, 20.0],
+            "rescaled_ci_high": [80.0, 60.0],
+        }
+    )
+    experience = pd.DataFrame(
+        {"contacts": [0, 2, 1], "transfers": [0, 0, 3], "first_response_hours": [0, 1.0, 5.0]}
+    )
+    table = importance_performance(importance, experience).set_index("driver")
+    assert table.loc["first_response_hours", "quadrant"] == "cannot judge"
+    assert table.loc["first_response_hours", "n"] == 0
+    assert (table.loc["transfers", "n"], table.loc["transfers", "performance"]) == (2, 50.0)

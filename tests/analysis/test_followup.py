@@ -320,3 +320,22 @@ def test_the_cases_behind_a_department_row_or_a_week_point(cases):
     week = followup.cases_behind(cases, period=at("00:00"), freq="W")
     assert week["response_id"].tolist() == ["R4", "R3", "R2", "R12", "R1", "R14"]
     assert followup.cases_behind(cases, period=at("00:00", "2026-03-09")).empty
+
+
+def test_the_current_note_is_the_latest_marks_even_when_it_is_empty():
+    """ann: "could not reach" with a note; then bob: "contacted" without one. The current state
+    is bob's mark, with no note (not ann's note beside bob's name)."""
+    events = pd.DataFrame(
+        {
+            "event_id": [1, 2],
+            "response_id": ["r1", "r1"],
+            "status": ["could not reach", "contacted"],
+            "note": ["call after 6pm", None],
+            "editor": ["ann", "bob"],
+            "handled_at": pd.to_datetime(["2026-01-01 10:00", "2026-01-01 12:00"]),
+        }
+    )
+    state = current_state(events).loc["r1"]
+    assert (state["status"], state["status_by"]) == ("contacted", "bob")
+    assert pd.isna(state["note"])
+    assert state["contacted_at"] == pd.Timestamp("2026-01-01 12:00")

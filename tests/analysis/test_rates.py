@@ -7,12 +7,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from scipy.optimize import brentq
 
 from analysis.rates import (
     GARWOOD_METHOD,
     WILSON_METHOD,
     churn_rate,
+    count_change,
     count_estimate,
     count_of,
     proportion,
@@ -214,3 +216,19 @@ def test_count_of_flags() -> None:
     assert (result.value, result.n, result.excluded) == (3.0, 4, 1)  # n: known flags
     with pytest.raises(ValueError):
         count_of(["yes"])
+
+
+def test_counts_of_periods_of_different_length_compare_at_the_same_daily_rate():
+    """1,000 complaints in February (28 days) and 1,107 in March (31 days) are the same daily
+    rate (≈ 35.7/day): change 1,107 − 1,000 · 31/28 = −0.14, p from
+    scipy.stats.poisson_means_test(1107, 31, 1000, 28) (≈ 1: no change), where equal lengths
+    would call the +107 significant (p ≈ 0.02)."""
+    same_rate = count_change(1000, 1107, days=(28, 31))
+    assert same_rate.change == pytest.approx(1107 - 1000 * 31 / 28)
+    assert same_rate.p_value == pytest.approx(stats.poisson_means_test(1107, 31, 1000, 28).pvalue)
+    assert same_rate.p_value > 0.9 and not same_rate.significant
+    half = 1.959964 * math.sqrt(1107 + (31 / 28) ** 2 * 1000)
+    assert same_rate.ci_low == pytest.approx(same_rate.change - half, rel=1e-6)
+    assert count_change(1000, 1107).significant
+    with pytest.raises(ValueError, match="days"):
+        count_change(1, 2, days=(0, 31))

@@ -249,7 +249,8 @@ def test_cohort_cells_and_pooled_curve_hand_computed():
 def test_retention_trend_counts_per_month_and_marks_only_significant_changes():
     """Base 1,000 customers: 10 lost in January, 60 in February (of the 990 at its start):
     pooled z = (60/990 − 10/1000) / √(p̄(1 − p̄)(1/1000 + 1/990)), p̄ = 70/1990 → z ≈ 6.2:
-    significant; March (0 lost of 930 after 2/930 … ) compared with February too."""
+    significant. March is cut at the 20th (fewer days to churn in), so no change is tested to it;
+    nor from a January cut at its start (a data start mid-month)."""
     ids = [f"c{i}" for i in range(1000)]
     churn = [None] * 1000
     for i in range(10):
@@ -264,8 +265,13 @@ def test_retention_trend_counts_per_month_and_marks_only_significant_changes():
     pooled = 70 / 1990
     z = (60 / 990 - 10 / 1000) / math.sqrt(pooled * (1 - pooled) * (1 / 1000 + 1 / 990))
     assert trend.loc[1, "p_value"] == pytest.approx(2 * stats.norm.sf(z))
-    assert trend["significant"].tolist() == [False, True, True]
+    assert trend["significant"].tolist() == [False, True, False]
     assert trend["complete"].tolist() == [True, True, False]
+    assert math.isnan(trend.loc[2, "p_value"])
+    assert trend.loc[1, "q_value"] == pytest.approx(trend.loc[1, "p_value"])  # a family of one
+    cut_start = retention_trend(customers, "2026-01-10", "2026-02-28")
+    assert cut_start["complete"].tolist() == [False, True]
+    assert cut_start["p_value"].isna().all() and not cut_start["significant"].any()
     january = churn_rate(
         customers["signup_date"], customers["churn_date"], "2026-01-01", "2026-01-31"
     )
@@ -414,3 +420,27 @@ def test_telco_logrank_by_contract_agrees_with_scipy(telco):
     reference = stats.logrank(*samples)
     assert ours.statistic == pytest.approx(reference.statistic**2, rel=1e-9)
     assert ours.p_value == pytest.approx(reference.pvalue, rel=1e-6)
+
+
+def test_trend_stars_hold_the_false_discovery_rate_over_the_periods():
+    """Six complete months losing 10, 10, 10, 22, 22, 22 of about 1,200: one change (March to
+    April) has p ≈ 0.03 on its own, but among five tested changes its Benjamini–Hochberg q is
+    about 0.15 (scipy.stats.false_discovery_control): no star."""
+    lost_per_month = [10, 10, 10, 22, 22, 22]
+    churn, month = [], pd.Timestamp("2026-01-15")
+    for lost in lost_per_month:
+        churn += [month.strftime("%Y-%m-%d")] * lost
+        month += pd.DateOffset(months=1)
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(1200)],
+            "signup_date": "2025-06-01",
+            "churn_date": churn + [None] * (1200 - len(churn)),
+        }
+    )
+    trend = retention_trend(customers, "2026-01-01", "2026-06-30")
+    p = trend["p_value"].to_numpy()[1:]
+    q = stats.false_discovery_control(p, method="bh")
+    assert trend["q_value"].to_numpy()[1:] == pytest.approx(q)
+    assert trend["significant"].tolist()[1:] == list(q < 0.05)
+    assert (p < 0.05).sum() == 1 and not trend["significant"].any()

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.rates import benjamini_hochberg
 from analysis.segments import (
     SEGMENT_COLUMNS,
-    benjamini_hochberg,
     per_customer,
     segment_table,
 )

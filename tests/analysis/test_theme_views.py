@@ -11,6 +11,7 @@ from scipy import stats
 
 from analysis.theme_views import (
     emerging_themes,
+    period_recurrences,
     recurrence_rate,
     recurrence_table,
     recurrences,
@@ -237,3 +238,22 @@ def test_views_refuse_items_without_their_columns():
     with pytest.raises(ValueError, match="created_at"):
         theme_volumes(pd.DataFrame({"theme_id": [0], "theme": ["x"]}))
     assert np.isnan(theme_volumes(items([]))["share"]).all()
+
+
+def test_a_repeat_after_the_period_still_counts_as_a_recurrence():
+    """January's complaint on 25 Jan is repeated on 5 Feb by the same customer on the same theme:
+    judged for the January period it recurred (1 of 1), although the repeat lies after the
+    period; the 20 Jan complaint by c2 is not repeated (the data runs to April, so it is
+    observable)."""
+    frame = items(
+        [
+            ("t1", "c1", "2024-01-25", 0, "D"),
+            ("t2", "c1", "2024-02-05", 0, "D"),
+            ("t3", "c2", "2024-01-20", 0, "D"),
+            ("t4", "c3", "2024-04-30", 1, "B"),
+        ]
+    )
+    judged = period_recurrences(frame, 30, "2024-01-01", "2024-01-31").set_index("ticket_id")
+    assert set(judged.index) == {"t1", "t3"}
+    assert bool(judged.loc["t1", "recurred"]) and bool(judged.loc["t1", "observable"])
+    assert not bool(judged.loc["t3", "recurred"]) and bool(judged.loc["t3", "observable"])

@@ -34,7 +34,14 @@ from scipy import stats
 
 from analysis.committee import COLUMNS, DepartmentData, month_bounds, since
 from analysis.kpis import in_period
-from analysis.rates import DEFAULT_CONFIDENCE, DateLike, as_day, check_confidence
+from analysis.rates import (
+    DEFAULT_CONFIDENCE,
+    FDR_LEVEL,
+    DateLike,
+    as_day,
+    benjamini_hochberg,
+    check_confidence,
+)
 
 #: Months used on each side of the action month (the action month itself is left out).
 WINDOW_MONTHS = 6
@@ -146,8 +153,11 @@ def did_effect(
     after = table["after"].to_numpy(dtype=bool)
     sizes = (int((~after).sum()), int(after.sum()))
     if min(sizes) < MIN_MONTHS:
+        compared = panel.loc[(panel["n"] > 0) & panel["value"].notna(), "department"]
         note = (
-            f"Needs at least {MIN_MONTHS} months with data on each side of {start:%B %Y} "
+            f"No other department has data on this target to compare {owner} with."
+            if not (compared != owner).any()
+            else f"Needs at least {MIN_MONTHS} months with data on each side of {start:%B %Y} "
             f"(has {sizes[0]} before, {sizes[1]} after)."
         )
         return Effect(
@@ -260,3 +270,16 @@ def theme_panel(
             "n": counts["size"].to_numpy(dtype=int),
         }
     )
+
+
+def verdicts_after_fdr(verdicts: pd.Series, p_values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The actions' verdicts with the false-discovery rate held over all of them.
+
+    Each closed action is one test; "improved" or "worsened" stands only where its
+    Benjamini–Hochberg q-value (:func:`analysis.rates.benjamini_hochberg`) is below
+    :data:`~analysis.rates.FDR_LEVEL`, else it becomes "within noise". Returns the verdicts and
+    the q-values (NaN where there was no test).
+    """
+    q = benjamini_hochberg(p_values.astype(float))
+    decided = verdicts.isin(["improved", "worsened"]) & ~(q < FDR_LEVEL)
+    return verdicts.mask(decided, "within noise"), q

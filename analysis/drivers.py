@@ -35,6 +35,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from analysis.experience import DRIVER_BY_KEY
 from analysis.loyalty import PASSIVE_MIN, PROMOTER_MIN
@@ -75,6 +76,10 @@ IMPORTANCE_COLUMNS = (
 BOOTSTRAP_METHOD = (
     f"bootstrap percentile interval (rows resampled with replacement; beyond {MAX_UNITS:,} rows, "
     f"at most {MAX_UNITS:,} random blocks of rows)"
+)
+CLUSTER_BOOTSTRAP_METHOD = (
+    "cluster bootstrap percentile interval (each customer's answers resampled together; beyond "
+    f"{MAX_UNITS:,} customers, {MAX_UNITS:,} random groups of customers)"
 )
 WHAT_IF_METHOD = (
     "least-squares slope of the per-answer NPS contribution (+100 promoter, 0 passive, "
@@ -167,13 +172,14 @@ class _Prepared:
     scale: np.ndarray  # standard deviations of the columns (drivers, outcome)
     excluded: int
     notes: tuple[str, ...]
+    groups: np.ndarray | None = None  # cluster code per complete row (e.g. the customer)
 
 
 def _label(key: str) -> str:
     return DRIVER_BY_KEY[key].label if key in DRIVER_BY_KEY else key
 
 
-def _prepare(X: pd.DataFrame, y: pd.Series) -> _Prepared:
+def _prepare(X: pd.DataFrame, y: pd.Series, groups: object = None) -> _Prepared:
     """Complete rows, constant and collinear drivers removed (each with a note)."""
     if not isinstance(X, pd.DataFrame):
         raise ValueError(f"X must be a DataFrame of drivers, got {type(X).__name__}")
@@ -184,8 +190,15 @@ def _prepare(X: pd.DataFrame, y: pd.Series) -> _Prepared:
     except (TypeError, ValueError) as error:
         raise ValueError(f"every driver must be numeric: {error}") from error
     frame["__y"] = pd.to_numeric(pd.Series(np.asarray(y)), errors="coerce").to_numpy()
-    complete = frame.replace([np.inf, -np.inf], np.nan).dropna()
+    finite = frame.replace([np.inf, -np.inf], np.nan).notna().all(axis=1).to_numpy()
+    complete = frame.loc[finite]
     excluded = len(frame) - len(complete)
+    codes = None
+    if groups is not None:
+        keys = pd.Series(np.asarray(groups, dtype=object))
+        if len(keys) != len(X):
+            raise ValueError(f"groups ({len(keys)}) and X ({len(X)} rows) differ in length")
+        codes = pd.factorize(keys[finite], use_na_sentinel=False)[0]
     notes: list[str] = []
     if excluded:
         notes.append(f"{excluded:,} rows left out: the outcome or a driver is missing.")
@@ -211,7 +224,7 @@ def _prepare(X: pd.DataFrame, y: pd.Series) -> _Prepared:
         kept.append(position)
     columns = [*kept, values.shape[1] - 1]
     data = values[:, columns]
-    return _Prepared(data, names, scale[columns], excluded, tuple(notes))
+    return _Prepared(data, names, scale[columns], excluded, tuple(notes), codes)
 
 
 def _r2_on(corr: np.ndarray, kept: list[int], target: int) -> float:
@@ -243,7 +256,31 @@ def _units(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return blocks.sum(axis=2), blocks @ blocks.transpose(0, 2, 1), sizes
 
 
-def _covariances(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+def _cluster_units(
+    columns: np.ndarray, codes: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`_units`, with clusters (e.g. one customer's answers) as the units.
+
+    Answers of one customer share their service history, so they are resampled together (a
+    cluster bootstrap; Davison & Hinkley 1997, §3.8). Beyond :data:`MAX_UNITS` clusters, they
+    are dealt at random into :data:`MAX_UNITS` groups of clusters, which stay independent.
+    """
+    k, n = columns.shape
+    clusters = int(codes.max()) + 1 if n else 0
+    unit = rng.permutation(clusters)[codes] % MAX_UNITS if clusters > MAX_UNITS else codes
+    count = int(unit.max()) + 1 if n else 0
+    indicator = sparse.csr_matrix((np.ones(n), (unit, np.arange(n))), shape=(count, n))
+    sums = np.asarray(indicator @ columns.T)
+    cross = np.empty((count, k, k))
+    for a in range(k):
+        for b in range(a, k):
+            cross[:, a, b] = cross[:, b, a] = indicator @ (columns[a] * columns[b])
+    return sums, cross, np.bincount(unit, minlength=count).astype("float64")
+
+
+def _covariances(
+    data: np.ndarray, resamples: int, seed: int, groups: np.ndarray | None = None
+) -> np.ndarray:
     """Covariance matrices of the sample (index 0) and of ``resamples`` bootstrap resamples.
 
     Each resample draws its units (:func:`_units`; rows are shuffled first when they are
@@ -256,9 +293,12 @@ def _covariances(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
     std = np.where(std > 0, std, 1.0)
     rng = np.random.default_rng(seed)
     columns = np.ascontiguousarray(((data - mean) / std).T)
-    if n > MAX_UNITS:
-        columns = columns[:, rng.permutation(n)]
-    sums, cross, sizes = _units(columns)
+    if groups is not None:
+        sums, cross, sizes = _cluster_units(columns, groups, rng)
+    else:
+        if n > MAX_UNITS:
+            columns = columns[:, rng.permutation(n)]
+        sums, cross, sizes = _units(columns)
     count = len(sizes)
     moments = np.hstack([sums, cross.reshape(count, k * k)])
     stacked = [moments.sum(axis=0)[None, :] / n]
@@ -381,6 +421,7 @@ def relative_importance(
     resamples: int = DEFAULT_RESAMPLES,
     confidence: float = DEFAULT_CONFIDENCE,
     seed: int = 0,
+    groups: object = None,
 ) -> pd.DataFrame:
     """Share of the outcome's R² each driver accounts for, with bootstrap intervals.
 
@@ -398,6 +439,10 @@ def relative_importance(
         Coverage of the percentile intervals.
     seed : int
         Seed of the resampling (the same seed gives the same intervals).
+    groups : array-like, optional
+        A cluster per row, aligned with ``X`` by position (e.g. ``customer_id``): the rows of
+        one cluster are resampled together (cluster bootstrap), because one customer's answers
+        are not independent. Without it, rows are resampled.
 
     Returns
     -------
@@ -423,7 +468,7 @@ def relative_importance(
     if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 0:
         raise ValueError(f"resamples must be a whole number >= 0, got {resamples!r}")
     check_confidence(confidence)
-    prepared = _prepare(X, y)
+    prepared = _prepare(X, y, groups)
     n, p = len(prepared.data), len(prepared.names)
     notes = list(prepared.notes)
     if method == "shapley" and p > MAX_SHAPLEY_DRIVERS:
@@ -450,7 +495,7 @@ def relative_importance(
             f"Fewer than {ROWS_PER_DRIVER} rows per driver ({n:,} for {p}): R² and the weights "
             "are inflated by chance; read the intervals, not the ranking."
         )
-    covariance = _covariances(prepared.data, resamples, seed)
+    covariance = _covariances(prepared.data, resamples, seed, prepared.groups)
     corr = _correlations(covariance)
     usable = np.isfinite(corr).all(axis=(1, 2))
     weights, slopes = np.full((len(corr), p), math.nan), np.full((len(corr), p), math.nan)
@@ -503,7 +548,7 @@ def relative_importance(
         n=n,
         excluded=prepared.excluded,
         method=METHODS[method],
-        interval_method=BOOTSTRAP_METHOD,
+        interval_method=BOOTSTRAP_METHOD if groups is None else CLUSTER_BOOTSTRAP_METHOD,
         resamples=resamples,
         seed=seed,
         confidence=confidence,

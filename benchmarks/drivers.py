@@ -127,13 +127,18 @@ def main() -> None:
     for method in METHODS:
         importance = step(
             method,
-            lambda m=method: relative_importance(drivers, y, m, resamples=args.resamples),
+            lambda m=method: relative_importance(
+                drivers, y, m, resamples=args.resamples, groups=answers["customer_id"]
+            ),
         )
         print(f"  n = {importance.attrs['n']:,} rows, R² = {importance.attrs['r2']:.4f}")
     step(
         "what-if model (NPS points)",
         lambda: relative_importance(
-            drivers, nps_points(answers["score"]), resamples=args.resamples
+            drivers,
+            nps_points(answers["score"]),
+            resamples=args.resamples,
+            groups=answers["customer_id"],
         ),
     )
     step("importance–performance", lambda: importance_performance(importance, answers))

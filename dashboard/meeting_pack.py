@@ -24,7 +24,13 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
 from analysis import committee
-from analysis.action_effect import action_month, did_effect, kpi_panel, theme_panel
+from analysis.action_effect import (
+    action_month,
+    did_effect,
+    kpi_panel,
+    theme_panel,
+    verdicts_after_fdr,
+)
 from analysis.committee import COLUMNS, DepartmentData
 from analysis.definitions import METRICS, MetricDefinition
 from analysis.kpis import survey_trend
@@ -135,6 +141,7 @@ EFFECT_COLUMNS = (
     "ci_low",
     "ci_high",
     "p_value",
+    "q_value",
     "verdict",
     "months_before",
     "months_after",
@@ -189,6 +196,7 @@ def action_effect(
         "ci_low": effect.ci_low,
         "ci_high": effect.ci_high,
         "p_value": effect.p_value,
+        "q_value": math.nan,  # set over all closed actions by with_actions
         "verdict": verdict,
         "months_before": effect.months_before,
         "months_after": effect.months_after,
@@ -243,6 +251,9 @@ def with_actions(
     effects = pd.DataFrame(
         [action_effect(data, depts, row)[0] for _, row in closed.iterrows()],
         columns=list(EFFECT_COLUMNS),
+    )
+    effects["verdict"], effects["q_value"] = verdicts_after_fdr(
+        effects["verdict"], effects["p_value"]
     )
     return replace(
         base,
@@ -396,8 +407,9 @@ METHOD_NOTE = (
     "Effect of a closed action: difference-in-differences — the change of the owner "
     "department's monthly gap to the other departments from up to 6 months before to up to 6 "
     "months after the action month (the earlier of the due date and the closing), OLS with "
-    "Newey–West errors. It assumes the gap would otherwise have stayed level (parallel trends) "
-    "and shows association, not proof of cause."
+    "Newey–West errors. “Improved” or “worsened” only when significant after Benjamini–Hochberg "
+    "over all closed actions (q < 0.05). It assumes the gap would otherwise have stayed level "
+    "(parallel trends) and shows association, not proof of cause."
 )
 
 

@@ -183,7 +183,7 @@ if not chosen:
     st.info("Choose at least one driver.")
     st.stop()
 
-importance = relative_importance(rows[chosen], y, method)
+importance = relative_importance(rows[chosen], y, method, groups=rows.get("customer_id"))
 st.subheader(f"What moves the outcome: {outcome.label}")
 attrs = importance.attrs
 if importance.empty:
@@ -381,7 +381,11 @@ nps_drivers = [k for k in chosen if k in nps_answers]
 if nps_answers.empty or not nps_drivers:
     st.caption("Needs NPS answers and at least one chosen driver.")
 else:
-    nps_model = relative_importance(nps_answers[nps_drivers], nps_points(nps_answers["score"]))
+    nps_model = relative_importance(
+        nps_answers[nps_drivers],
+        nps_points(nps_answers["score"]),
+        groups=nps_answers.get("customer_id"),
+    )
     if nps_model.empty:
         for note in nps_model.attrs["notes"]:
             st.warning(note)

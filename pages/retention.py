@@ -273,8 +273,10 @@ else:
 
 st.subheader("Referrals")
 if loaded.dataset.has("customers", "referred_by") and loaded.dataset.has("surveys", "score"):
-    answers = per_customer(surveys.loc[surveys["responded_at"] <= end + pd.Timedelta(days=1)])
-    referring = referrals_by_nps_group(customers, answers)
+    answers = per_customer(surveys.loc[surveys["responded_at"] < end + pd.Timedelta(days=1)])
+    # The filtered customers are grouped; whom they referred is counted over every customer
+    # (a friend may sit in another segment or region).
+    referring = referrals_by_nps_group(loaded.dataset.customers, answers)
     bars = px.bar(
         referring,
         x="group",

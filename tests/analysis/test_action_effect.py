@@ -17,6 +17,7 @@ from analysis.action_effect import (
     gaps,
     kpi_panel,
     theme_panel,
+    verdicts_after_fdr,
 )
 from analysis.committee import departments
 
@@ -162,3 +163,27 @@ def test_kpi_panel_measures_each_department_and_month():
     panel = kpi_panel(departments(customers, tickets, surveys), "complaints", months)
     # A in May: 3 Payments complaints + the last contact = 4; June: 0 + 1 = 1.
     assert panel.loc[panel["department"] == "A", "value"].tolist() == [4.0, 1.0]
+
+
+def test_verdicts_hold_the_false_discovery_rate_over_all_closed_actions():
+    """p = 0.01, 0.04, 0.03, 0.20 → BH q = 0.04, 0.0533, 0.0533, 0.20 (segments' worked
+    example): only the first verdict stands; an untested action keeps its own verdict."""
+    verdicts = pd.Series(["improved", "worsened", "improved", "within noise", "not enough data"])
+    p = pd.Series([0.01, 0.04, 0.03, 0.20, np.nan])
+    shown, q = verdicts_after_fdr(verdicts, p)
+    assert shown.tolist() == [
+        "improved",
+        "within noise",
+        "within noise",
+        "within noise",
+        "not enough data",
+    ]
+    assert q[:4] == pytest.approx([0.04, 0.04 / 0.75, 0.04 / 0.75, 0.20])
+
+
+def test_an_action_with_no_other_department_to_compare_says_so():
+    months = pd.date_range("2026-01-01", periods=8, freq="MS")
+    panel = pd.DataFrame({"department": "A", "month": months, "value": 5.0, "n": 100})
+    effect = did_effect(panel, "A", "2026-05-01")
+    assert math.isnan(effect.estimate)
+    assert effect.warnings == ("No other department has data on this target to compare A with.",)

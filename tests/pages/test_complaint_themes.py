@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import ENV_DEMO_PATH
 from tests.pages.apptest import PAGES, new_app
 
 PAGE = PAGES["complaint_themes"]
@@ -82,13 +80,10 @@ def test_merging_two_themes_counts_them_as_one(app_env):
     assert len(_frame_with(at, "baseline_share")) == before - 1
 
 
-def test_without_any_text_the_category_field_is_used_with_a_note(app_env, tmp_path, monkeypatch):
-    copy = tmp_path / "no_text.sqlite"
-    shutil.copy(app_env, copy)
-    with sqlite3.connect(copy) as connection:
-        connection.execute("UPDATE tickets SET subject = NULL, text = NULL")
-        connection.execute("UPDATE surveys SET comment = NULL")
-    monkeypatch.setenv(ENV_DEMO_PATH, str(copy))
+def test_without_any_text_the_category_field_is_used_with_a_note(edited_demo):
+    copy = edited_demo(
+        "UPDATE tickets SET subject = NULL, text = NULL", "UPDATE surveys SET comment = NULL"
+    )
     at = _open(copy)
     assert any("category field" in info.value for info in at.info)
     categories = set(_read(copy, "SELECT DISTINCT category FROM tickets")["category"])

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from analysis.drivers import outcome_values, relative_importance
 from analysis.experience import answer_experience, contact_features
-from dashboard.sources import ENV_DEMO_PATH
 from data_connectors.sql import read_dataset
 from tests.pages.apptest import PAGES, new_app
 
@@ -64,14 +61,9 @@ def test_r2_and_n_are_those_of_the_analysis_on_the_same_data(app_env: Path) -> N
 
 
 @pytest.fixture()
-def without_fcr(app_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def without_fcr(edited_demo) -> Path:
     """The small demo without tickets.first_contact_resolved."""
-    path = tmp_path / "no_fcr.sqlite"
-    shutil.copy(app_env, path)
-    with sqlite3.connect(path) as connection:
-        connection.execute("ALTER TABLE tickets DROP COLUMN first_contact_resolved")
-    monkeypatch.setenv(ENV_DEMO_PATH, str(path))
-    return path
+    return edited_demo("ALTER TABLE tickets DROP COLUMN first_contact_resolved")
 
 
 def test_a_missing_column_is_named_instead_of_failing(without_fcr: Path) -> None:
@@ -87,14 +79,9 @@ def test_a_missing_column_is_named_instead_of_failing(without_fcr: Path) -> None
 
 
 @pytest.fixture()
-def without_nps(app_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def without_nps(edited_demo) -> Path:
     """The small demo without any NPS answer."""
-    path = tmp_path / "no_nps.sqlite"
-    shutil.copy(app_env, path)
-    with sqlite3.connect(path) as connection:
-        connection.execute("DELETE FROM surveys WHERE survey_type = 'nps'")
-    monkeypatch.setenv(ENV_DEMO_PATH, str(path))
-    return path
+    return edited_demo("DELETE FROM surveys WHERE survey_type = 'nps'")
 
 
 def test_without_nps_answers_the_page_says_so_and_shows_no_nan(without_nps: Path) -> None:

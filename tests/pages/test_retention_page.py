@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import sqlite3
 
 import numpy as np
@@ -14,7 +13,7 @@ import pytest
 from analysis.at_risk import at_risk_list, risk_signals
 from analysis.definitions import METRICS
 from analysis.views import ticket_context
-from dashboard.sources import ENV_DEMO_PATH, ENV_URL
+from dashboard.sources import ENV_URL
 from data_connectors.sql import read_dataset
 from tests.pages.apptest import PAGES, new_app
 
@@ -69,19 +68,14 @@ def test_without_churn_dates_the_page_names_the_column(app_env, tmp_path, monkey
     assert not at.get("plotly_chart")
 
 
-def test_referrals_of_filtered_customers_count_friends_in_other_segments(
-    app_env, tmp_path, monkeypatch
-):
+def test_referrals_of_filtered_customers_count_friends_in_other_segments(app_env, edited_demo):
     """Under ?segment=SMB the referral panel groups SMB customers by their last NPS answer, and
     counts whom they referred among *all* customers. Three SMB promoters are made to have
     referred a Consumer customer each; the expected share comes straight from SQL."""
     from tests.pages.test_pages import _default_period
 
     _, end = _default_period(app_env)
-    path = tmp_path / "crossing.sqlite"
-    shutil.copy(app_env, path)
-    monkeypatch.setenv(ENV_DEMO_PATH, str(path))
-    with sqlite3.connect(path) as connection:
+    with sqlite3.connect(app_env) as connection:
         customers = pd.read_sql(
             "SELECT customer_id, segment, referred_by FROM customers", connection
         )
@@ -89,25 +83,21 @@ def test_referrals_of_filtered_customers_count_friends_in_other_segments(
             "SELECT customer_id, score, responded_at FROM surveys WHERE survey_type = 'nps'",
             connection,
         )
-        answers = answers.loc[
-            pd.to_datetime(answers["responded_at"], format="ISO8601") < end + pd.Timedelta(days=1)
-        ]
-        last = answers.sort_values("responded_at").drop_duplicates("customer_id", keep="last")
-        smb = set(customers.loc[customers["segment"] == "SMB", "customer_id"])
-        last = last.loc[last["customer_id"].isin(smb)]
-        promoters = last.loc[last["score"] >= 9, "customer_id"]
-        quiet = promoters[~promoters.isin(customers["referred_by"])].head(3).tolist()
-        friends = customers.loc[
-            (customers["segment"] == "Consumer") & customers["referred_by"].isna(), "customer_id"
-        ].head(len(quiet))
-        connection.executemany(
-            "UPDATE customers SET referred_by = ? WHERE customer_id = ?",
-            list(zip(quiet, friends, strict=True)),
-        )
-        referrers = set(
-            pd.read_sql("SELECT referred_by FROM customers", connection)["referred_by"].dropna()
-        )
+    answers = answers.loc[
+        pd.to_datetime(answers["responded_at"], format="ISO8601") < end + pd.Timedelta(days=1)
+    ]
+    last = answers.sort_values("responded_at").drop_duplicates("customer_id", keep="last")
+    smb = set(customers.loc[customers["segment"] == "SMB", "customer_id"])
+    last = last.loc[last["customer_id"].isin(smb)]
+    promoters = last.loc[last["score"] >= 9, "customer_id"]
+    quiet = promoters[~promoters.isin(customers["referred_by"])].head(3).tolist()
+    friends = customers.loc[
+        (customers["segment"] == "Consumer") & customers["referred_by"].isna(), "customer_id"
+    ].head(len(quiet))
     assert len(quiet) == 3
+    pairs = list(zip(quiet, friends, strict=True))
+    edited_demo(("UPDATE customers SET referred_by = ? WHERE customer_id = ?", pairs))
+    referrers = set(customers["referred_by"].dropna()) | set(quiet)
     expected = f"{100 * promoters.isin(referrers).mean():.1f}"
 
     at = new_app()

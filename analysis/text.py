@@ -6,8 +6,8 @@ Steps, in order:
    HTML markup is stripped (``<script>``/``<style>`` bodies dropped, tags removed, entities such
    as ``&amp;`` unescaped); URLs and e-mail addresses are removed; Unicode is NFKC-normalised.
 2. :class:`Tokenizer` — words are runs of two or more letters (digits, emoji and punctuation are
-   not words; one letter repeated, as in the redaction mark ``XXXX``, is not a word either),
-   lower-cased, ``ё`` read as ``е``. A word's language comes from its script
+   not words; one letter repeated, as in the CFPB's redaction marks (a run of capital X), is
+   not a word either), lower-cased, ``ё`` read as ``е``. A word's language comes from its script
    (Cyrillic: Russian) and, for Latin script, from its text: Polish when the text has a
    Polish-only letter (ą ć ę ł ń ś ź ż) or more Polish than English stop words, else English.
    Stop words: scikit-learn's English list, the ``stop-words`` package's Russian and Polish
@@ -357,7 +357,7 @@ class Tokenizer:
 
     def _term(self, latin: str, word: str) -> str | None:
         """The term of ``word`` in a text whose Latin-script words are in ``latin`` (memoised)."""
-        if _REPEATED.match(word):  # redaction marks (XXXX) and shouting (aaaa)
+        if _REPEATED.match(word):  # redaction marks (runs of X) and drawn-out shouting
             term = None
         else:
             language = "ru" if _CYRILLIC.match(word) else latin if _LATIN.match(word) else ""
